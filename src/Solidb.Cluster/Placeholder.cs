@@ -1,0 +1,1 @@
+namespace Solidb.Cluster; internal static class Placeholder {}
