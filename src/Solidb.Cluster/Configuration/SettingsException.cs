@@ -1,0 +1,30 @@
+namespace Solidb.Cluster.Configuration;
+
+/// <summary>
+/// A configuration problem a user can fix: the message is one line that names the key (or
+/// file, or flag) and the value. Hosts print it without a stack trace.
+/// </summary>
+public sealed class SettingsException : Exception
+{
+    public SettingsException(string message) : base(message)
+    {
+    }
+
+    private SettingsException(string key, string detail) : base($"invalid value for {key}: {detail}")
+    {
+        Key = key;
+        Detail = detail;
+    }
+
+    /// <summary>The HOCON key at fault, when one is.</summary>
+    public string? Key { get; }
+
+    public string? Detail { get; }
+
+    public static SettingsException Invalid(string key, object? value, string why) => new(key, $"'{value}' ({why})");
+
+    public static SettingsException Invalid(string key, string detail) => new(key, detail);
+
+    /// <summary>The same problem, naming where the value came from (a flag or variable) instead of the key.</summary>
+    public SettingsException Relabel(string source) => Key is null ? this : new SettingsException(source, Detail!);
+}

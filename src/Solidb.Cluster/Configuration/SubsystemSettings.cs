@@ -1,0 +1,73 @@
+namespace Solidb.Cluster.Configuration;
+
+/// <summary>solidb.bootstrap: how a node finds or forms its cluster.</summary>
+public sealed record BootstrapSettings
+{
+    public TimeSpan SeedNodeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RetryJoinInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    internal static BootstrapSettings From(ConfigReader r) => new()
+    {
+        SeedNodeTimeout = r.Duration("bootstrap.seed-node-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+        RetryJoinInterval = r.Duration("bootstrap.retry-join-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+    };
+}
+
+/// <summary>solidb.health: the heartbeat and failure-detection policy.</summary>
+public sealed record HealthSettings
+{
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public int SuspicionThreshold { get; init; } = 2;
+    public int FailureThreshold { get; init; } = 5;
+    public int MonitoredPeers { get; init; } = 5;
+    public int IndirectProbes { get; init; } = 3;
+
+    internal static HealthSettings From(ConfigReader r)
+    {
+        var settings = new HealthSettings
+        {
+            HeartbeatInterval = r.Duration("health.heartbeat-interval", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
+            SuspicionThreshold = r.Int("health.suspicion-threshold", 1, 100),
+            FailureThreshold = r.Int("health.failure-threshold", 1, 100),
+            MonitoredPeers = r.Int("health.monitored-peers", 1, 1000),
+            IndirectProbes = r.Int("health.indirect-probes", 0, 100),
+        };
+        return settings.FailureThreshold <= settings.SuspicionThreshold
+            ? throw SettingsException.Invalid(r.Key("health.failure-threshold"), settings.FailureThreshold,
+                $"must be greater than solidb.health.suspicion-threshold ({settings.SuspicionThreshold})")
+            : settings;
+    }
+}
+
+/// <summary>solidb.election: randomized election timeouts.</summary>
+public sealed record ElectionSettings
+{
+    public TimeSpan TimeoutMin { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan TimeoutMax { get; init; } = TimeSpan.FromMilliseconds(4500);
+
+    internal static ElectionSettings From(ConfigReader r)
+    {
+        var settings = new ElectionSettings
+        {
+            TimeoutMin = r.Duration("election.timeout-min", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5)),
+            TimeoutMax = r.Duration("election.timeout-max", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5)),
+        };
+        return settings.TimeoutMax < settings.TimeoutMin
+            ? throw SettingsException.Invalid(r.Key("election.timeout-max"), settings.TimeoutMax,
+                "must not be less than solidb.election.timeout-min")
+            : settings;
+    }
+}
+
+/// <summary>solidb.clock: Hybrid Logical Clock skew protection and persistence.</summary>
+public sealed record ClockSettings
+{
+    public TimeSpan MaxOffset { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan PersistInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal static ClockSettings From(ConfigReader r) => new()
+    {
+        MaxOffset = r.Duration("clock.max-offset", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
+        PersistInterval = r.Duration("clock.persist-interval", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+    };
+}

@@ -1,0 +1,48 @@
+using System.Text;
+using Akka.Configuration;
+using Microsoft.Extensions.Logging;
+using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Manager;
+
+namespace Solidb.Cluster.Hosting;
+
+/// <summary>
+/// Builds the Akka configuration of one node from its settings: the parts that depend on the
+/// node (address, seeds, roles, log level) over the layered HOCON (file + reference).
+/// The in-process test harness uses the same builder, so tests run the real configuration.
+/// </summary>
+public static class NodeAkkaConfig
+{
+    public const string SystemName = "solidb";
+    public const string Protocol = "akka.tcp";
+
+    /// <param name="layered">The layered HOCON the settings were read from (carries user akka overrides).</param>
+    /// <param name="transportAdapters">Extra Akka.Remote adapters (tests: "trttl"); they prefix the protocol.</param>
+    public static Config Build(NodeContext node, Config layered, IReadOnlyList<string>? transportAdapters = null)
+    {
+        var s = node.Settings;
+        var adapters = transportAdapters ?? [];
+        var protocol = adapters.Count == 0 ? Protocol : "akka." + string.Join(".", adapters) + ".tcp";
+        var seeds = s.SeedOrder().Select(p => SolidbConfig.Quote($"{protocol}://{SystemName}@{p}"));
+
+        var hocon = new StringBuilder()
+            .AppendLine($"akka.loglevel = {AkkaLogLevel(s.LogLevel)}")
+            .AppendLine($"akka.remote.dot-netty.tcp.hostname = {SolidbConfig.Quote(s.Host)}")
+            .AppendLine($"akka.remote.dot-netty.tcp.public-hostname = {SolidbConfig.Quote(s.PublicHost)}")
+            .AppendLine($"akka.remote.dot-netty.tcp.port = {s.Port}")
+            .AppendLine($"akka.remote.dot-netty.tcp.applied-adapters = [{string.Join(", ", adapters.Select(SolidbConfig.Quote))}]")
+            .AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]")
+            .AppendLine($"akka.cluster.roles = [{SolidbConfig.Quote(AkkaMembers.ModuleRole)}, {SolidbConfig.Quote(AkkaMembers.NodeIdRole(node.NodeId))}]")
+            .AppendLine($"akka.cluster.seed-node-timeout = {(long)s.Bootstrap.SeedNodeTimeout.TotalMilliseconds}ms")
+            .AppendLine($"akka.cluster.retry-unsuccessful-join-after = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms");
+        return ConfigurationFactory.ParseString(hocon.ToString()).WithFallback(layered);
+    }
+
+    private static string AkkaLogLevel(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARNING",
+        _ => "ERROR",
+    };
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Identity;
+
+/// <summary>
+/// The node's data directory, locked for the life of the node. It holds the persisted node id
+/// and an incarnation counter that grows by one on every start. Disposing releases the lock.
+/// </summary>
+public sealed class DataDirectory : IDisposable
+{
+    public const string LockFileName = ".lock";
+    public const string NodeIdFileName = "node-id";
+    public const string IncarnationFileName = "incarnation";
+
+    private readonly FileStream _lock;
+
+    private DataDirectory(string path, FileStream lockStream, NodeIdentity identity, bool idGenerated)
+    {
+        Path = path;
+        _lock = lockStream;
+        Identity = identity;
+        IdGenerated = idGenerated;
+    }
+
+    public string Path { get; }
+
+    public NodeIdentity Identity { get; }
+
+    /// <summary>True when this start generated the node id (first start without --node-id).</summary>
+    public bool IdGenerated { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) and locks the directory, then resolves the identity: the
+    /// persisted id wins; a requested id must match it; without either one is generated.
+    /// </summary>
+    public static DataDirectory Open(string path, NodeId? requested)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataDirectoryException($"cannot create data dir '{full}': {e.Message}");
+        }
+
+        var lockStream = AcquireLock(full);
+        try
+        {
+            var (id, generated) = ResolveId(full, requested);
+            var incarnation = NextIncarnation(full);
+            return new DataDirectory(full, lockStream, new NodeIdentity(id, incarnation), generated);
+        }
+        catch
+        {
+            lockStream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The full path of a file inside the directory.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Writes a file so that a crash leaves either the old or the new content, never a mix.</summary>
+    public static void WriteAtomically(string file, string content)
+    {
+        var temp = file + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(content));
+            stream.Flush(flushToDisk: true);
+        }
+
+        System.IO.File.Move(temp, file, overwrite: true);
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    private static FileStream AcquireLock(string dir)
+    {
+        var lockFile = System.IO.Path.Combine(dir, LockFileName);
+        try
+        {
+            // FileShare.None takes an exclusive flock on Unix: a second node on this directory,
+            // in this process or another, fails here until the first one exits.
+            var stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            stream.Write(Encoding.UTF8.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException)
+        {
+            throw new DataDirectoryException($"data dir '{dir}' is locked by another running node (lock file {lockFile})");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new DataDirectoryException($"cannot lock data dir '{dir}': {e.Message}");
+        }
+    }
+
+    private static (NodeId Id, bool Generated) ResolveId(string dir, NodeId? requested)
+    {
+        var file = System.IO.Path.Combine(dir, NodeIdFileName);
+        if (System.IO.File.Exists(file))
+        {
+            var text = ReadText(file).Trim();
+            if (!NodeId.TryParse(text, out var persisted, out var error))
+            {
+                throw new DataDirectoryException($"corrupt node id file '{file}': {error}");
+            }
+
+            if (requested is { } wanted && wanted != persisted)
+            {
+                throw new DataDirectoryException(
+                    $"data dir '{dir}' belongs to node '{persisted}', not '{wanted}': start with --node-id {persisted} or use another --data-dir");
+            }
+
+            return (persisted, false);
+        }
+
+        var id = requested ?? Generate();
+        WriteAtomically(file, id.Value + "\n");
+        return (id, requested is null);
+    }
+
+    private static long NextIncarnation(string dir)
+    {
+        var file = System.IO.Path.Combine(dir, IncarnationFileName);
+        long previous = 0;
+        if (System.IO.File.Exists(file))
+        {
+            var text = ReadText(file).Trim();
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out previous))
+            {
+                throw new DataDirectoryException($"corrupt incarnation file '{file}': '{text}' is not a number");
+            }
+        }
+
+        var next = previous + 1;
+        WriteAtomically(file, next.ToString(CultureInfo.InvariantCulture) + "\n");
+        return next;
+    }
+
+    private static string ReadText(string file)
+    {
+        try
+        {
+            return System.IO.File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataDirectoryException($"cannot read '{file}': {e.Message}");
+        }
+    }
+
+    private static NodeId Generate() => NodeId.Parse("node-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+}
+
+/// <summary>The node's identity for this run: its stable id and the incarnation (one per start).</summary>
+public sealed record NodeIdentity(NodeId NodeId, long Incarnation);
+
+/// <summary>A data-directory problem the operator can fix; the message is one line.</summary>
+public sealed class DataDirectoryException(string message) : Exception(message);

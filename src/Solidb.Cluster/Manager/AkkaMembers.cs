@@ -1,0 +1,29 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Manager;
+
+/// <summary>Maps Akka members to the module's view; a member carries its node id as a role.</summary>
+public static class AkkaMembers
+{
+    public const string ModuleRole = "solidb";
+    public const string NodeIdRolePrefix = "solidb-node:";
+
+    public static string NodeIdRole(NodeId id) => NodeIdRolePrefix + id.Value;
+
+    public static NodeId? NodeIdOf(Member member)
+    {
+        var role = member.Roles.FirstOrDefault(r => r.StartsWith(NodeIdRolePrefix, StringComparison.Ordinal));
+        return role is not null && NodeId.TryParse(role[NodeIdRolePrefix.Length..], out var id) ? id : null;
+    }
+
+    /// <summary>host:port of an Akka address, the form peers are configured with.</summary>
+    public static string HostPort(Address address) =>
+        new Configuration.PeerAddress(address.Host ?? "", address.Port ?? 0).ToString();
+
+    public static ObservedMember? Observe(Member member, bool reachable) =>
+        NodeIdOf(member) is { } id
+            ? new ObservedMember(id, HostPort(member.Address), member.UniqueAddress.Uid, member.Status, reachable)
+            : null;
+}

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Manager;
+
+// The actor-message API of /user/solidb-cluster, for services in the same process.
+
+/// <summary>Ask for the node's status; the reply is a <see cref="ClusterStatus"/>.</summary>
+public sealed record GetClusterStatus
+{
+    public static GetClusterStatus Instance { get; } = new();
+}
+
+/// <summary>The node's view of itself and of the cluster.</summary>
+public sealed record ClusterStatus(
+    NodeId NodeId,
+    string Address,
+    string HttpAddress,
+    long Incarnation,
+    NodeState State,
+    NodeId? Leader,
+    ImmutableArray<MemberView> Members,
+    long MembershipVersion,
+    DateTimeOffset StartedAt,
+    string Version);
+
+/// <summary>
+/// Subscribe to membership: the subscriber gets the current <see cref="MembershipChanged"/> at
+/// once and one for every later change, until it unsubscribes or stops.
+/// </summary>
+public sealed record SubscribeMembership(IActorRef Subscriber);
+
+public sealed record UnsubscribeMembership(IActorRef Subscriber);
+
+public sealed record MembershipChanged(MembershipSnapshot Snapshot);
+
+/// <summary>Leave the cluster gracefully (Leaving, then removed); the node then shuts down.</summary>
+public sealed record LeaveCluster
+{
+    public static LeaveCluster Instance { get; } = new();
+}

@@ -1,1 +1,0 @@
-namespace Solidb.Cluster; internal static class Placeholder {}

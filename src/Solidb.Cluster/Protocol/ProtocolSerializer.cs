@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Solidb.Cluster.Protocol;
+
+/// <summary>
+/// Hyperion restricted to the module's own wire types. The allow-list is passed through the
+/// constructor because Hyperion's HOCON <c>allowed-types</c> rejects allowed types on serialize
+/// and <c>HyperionSerializerSetup.WithTypeFilter</c> is ignored in 1.5.73 (shared AKKA-NOTES §2.2).
+/// </summary>
+public sealed class ProtocolSerializer(ExtendedActorSystem system)
+    : HyperionSerializer(system, HyperionSerializerSettings.Default
+        .WithDisallowUnsafeType(true)
+        .WithTypeFilter(new AllowListTypeFilter(ProtocolTypes.All)))
+{
+    /// <summary>A fixed id of our own, so it never collides with Hyperion's -5.</summary>
+    public const int SerializerId = 674_501;
+
+    public override int Identifier => SerializerId;
+}
+
+/// <summary>Every type allowed on the wire: the sealed protocol messages and the types inside them.</summary>
+public static class ProtocolTypes
+{
+    public static IReadOnlyList<Type> All { get; } = typeof(IProtocolMessage).Assembly.GetTypes()
+        .Where(t => typeof(IProtocolMessage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+        .Concat(Nested)
+        .ToList();
+
+    /// <summary>Non-message types carried inside messages; add a type here when a message gains one.</summary>
+    private static IEnumerable<Type> Nested => [];
+}
+
+/// <summary>Hyperion type filter that compares names without version, culture and key token.</summary>
+internal sealed partial class AllowListTypeFilter(IEnumerable<Type> allowed) : Hyperion.ITypeFilter
+{
+    private readonly FrozenSet<string> _allowed = allowed
+        .Select(t => ShortName(t.AssemblyQualifiedName!))
+        .ToFrozenSet(StringComparer.Ordinal);
+
+    public bool IsAllowed(string typeName) => _allowed.Contains(ShortName(typeName));
+
+    internal static string ShortName(string assemblyQualifiedName) =>
+        AssemblyDetails().Replace(assemblyQualifiedName, "");
+
+    [GeneratedRegex(@", (Version|Culture|PublicKeyToken)=[^,\]]*")]
+    private static partial Regex AssemblyDetails();
+}

@@ -1,0 +1,30 @@
+namespace Solidb.Node.Cli;
+
+/// <summary>One setting a user can give as a flag or an environment variable, and its HOCON key.</summary>
+public sealed record NodeOption(string Flag, string EnvironmentVariable, string? ConfigKey, string ValueName, string Help);
+
+/// <summary>The flags of <c>solidb</c>; each maps to one key of hocon/solidb.conf.</summary>
+public static class NodeOptions
+{
+    public static readonly NodeOption NodeId = new("--node-id", "SOLIDB_NODE_ID", "solidb.node.id", "ID",
+        "Stable node id: 1-64 letters, digits, '.', '_', '-'. Default: generated once, kept in the data dir.");
+    public static readonly NodeOption ClusterPeers = new("--cluster-peers", "SOLIDB_CLUSTER_PEERS", "solidb.node.cluster-peers", "LIST",
+        "Peers to join, \"host:port,host:port\" (their --port). None: form a cluster alone and lead it.");
+    public static readonly NodeOption Host = new("--host", "SOLIDB_HOST", "solidb.node.host", "ADDR",
+        "Bind address for Akka.Remote and HTTP. Default 127.0.0.1.");
+    public static readonly NodeOption PublicHost = new("--public-host", "SOLIDB_PUBLIC_HOST", "solidb.node.public-host", "ADDR",
+        "Address other nodes use to reach this one. Default: the bind host.");
+    public static readonly NodeOption Port = new("--port", "SOLIDB_PORT", "solidb.node.port", "PORT",
+        "Akka.Remote port, the port peers name. Default 6745.");
+    public static readonly NodeOption HttpPort = new("--http-port", "SOLIDB_HTTP_PORT", "solidb.node.http-port", "PORT",
+        "HTTP API port, bound on --host. Default 6746.");
+    public static readonly NodeOption DataDir = new("--data-dir", "SOLIDB_DATA_DIR", "solidb.node.data-dir", "DIR",
+        "Data directory (node id, incarnation, clock bound, votes); locked while running. Default ./data.");
+    public static readonly NodeOption Config = new("--config", "SOLIDB_CONFIG", null, "FILE",
+        "HOCON file layered over the embedded reference (hocon/solidb.conf).");
+    public static readonly NodeOption LogLevel = new("--log-level", "SOLIDB_LOG_LEVEL", "solidb.log-level", "LEVEL",
+        "trace, debug, info, warning or error. Default info.");
+
+    public static IReadOnlyList<NodeOption> All { get; } =
+        [NodeId, ClusterPeers, Host, PublicHost, Port, HttpPort, DataDir, Config, LogLevel];
+}

@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Solidb.Cluster.Hosting;
+using Solidb.Cluster.Manager;
+using Solidb.Node.Http;
+
+namespace Solidb.Node.Hosting;
+
+/// <summary>Builds the node's Generic Host: Akka.Hosting runs the actor system, Kestrel the HTTP API.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(NodeContext node, Config layered)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var bind = PortCheck.ResolveBindAddress(node.Settings.Host);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(bind, node.Settings.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Logging.ClearProviders()
+            .SetMinimumLevel(node.Settings.LogLevel)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+
+        builder.Services.AddSingleton(node);
+        builder.Services.AddAkka(NodeAkkaConfig.SystemName, (akka, _) => akka
+            .ConfigureLoggers(l =>
+            {
+                l.LogLevel = AkkaLevel(node.Settings.LogLevel);
+                l.ClearLoggers();
+                l.AddLoggerFactory();
+            })
+            .WithSolidbCluster(node, layered));
+
+        var app = builder.Build();
+        ClusterEndpoints.Map(app);
+        return app;
+    }
+
+    private static Akka.Event.LogLevel AkkaLevel(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+        LogLevel.Information => Akka.Event.LogLevel.InfoLevel,
+        LogLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
+}
