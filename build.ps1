@@ -1,0 +1,81 @@
+#!/usr/bin/env pwsh
+# Solidb.Actors build script. Runs anywhere the .NET SDK is:  dotnet tool restore && dotnet pwsh build.ps1 <target>
+#   build            build the solution (Release)
+#   test             build, then run every test project one after another; prints a total line
+#   run [args]       run one node with embedded defaults (args go to solidb, e.g. --node-id n1)
+#   cluster          run three local nodes (ports 6745/6755/6765, HTTP 6746/6756/6766) until Ctrl-C
+#   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')
+param(
+    [Parameter(Position = 0)][ValidateSet('build', 'test', 'run', 'cluster', 'bench')][string]$Target = 'build',
+    [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Dotnet([string[]]$Arguments) {
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet @('build', (Join-Path $root 'Solidb.Actors.sln'), '-c', 'Release', '-nologo', '-v', 'minimal')
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $root 'artifacts/test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    $projects = @('tests/Solidb.Cluster.Tests', 'tests/Solidb.Cluster.Specs', 'tests/Solidb.Node.Tests')
+    $failedProjects = @()
+    foreach ($project in $projects) {
+        $name = Split-Path $project -Leaf
+        Write-Host "== $name" -ForegroundColor Cyan
+        & dotnet test (Join-Path $root $project) -c Release --no-build -nologo `
+            --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' --results-directory $results @Rest
+        if ($LASTEXITCODE -ne 0) { $failedProjects += $name }
+    }
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem -Path $results -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed
+        $skipped += [int]$counters.notExecuted
+    }
+    if ($failedProjects.Count -gt 0) { Write-Host "Failing projects: $($failedProjects -join ', ')" -ForegroundColor Red }
+    Write-Host "tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failedProjects.Count -gt 0 -or $failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Run {
+    Invoke-Dotnet (@('run', '--project', (Join-Path $root 'src/Solidb.Node'), '-c', 'Release', '--') + $Rest)
+}
+
+function Invoke-Cluster {
+    Invoke-Build
+    $dll = Join-Path $root 'src/Solidb.Node/bin/Release/net10.0/solidb.dll'
+    $peers = '127.0.0.1:6745,127.0.0.1:6755,127.0.0.1:6765'
+    $nodes = @()
+    foreach ($i in 0..2) {
+        $port = 6745 + 10 * $i
+        $nodes += Start-Process dotnet -PassThru -NoNewWindow -ArgumentList @(
+            $dll, '--node-id', "node$($i + 1)", '--port', $port, '--http-port', ($port + 1),
+            '--cluster-peers', $peers, '--data-dir', (Join-Path $root "data/node$($i + 1)"))
+    }
+    Write-Host "3 nodes started; status: curl http://127.0.0.1:6746/_api/cluster/status  (Ctrl-C stops them)"
+    try { $nodes | Wait-Process } finally { $nodes | Where-Object { -not $_.HasExited } | ForEach-Object { & kill -TERM $_.Id } }
+}
+
+function Invoke-Bench {
+    Invoke-Dotnet (@('run', '--project', (Join-Path $root 'bench/Solidb.Benchmarks'), '-c', 'Release', '--') + $Rest)
+}
+
+switch ($Target) {
+    'build' { Invoke-Build }
+    'test' { Invoke-Test }
+    'run' { Invoke-Run }
+    'cluster' { Invoke-Cluster }
+    'bench' { Invoke-Bench }
+}

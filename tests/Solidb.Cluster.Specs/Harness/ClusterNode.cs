@@ -1,0 +1,30 @@
+using Akka.Actor;
+using Solidb.Cluster.Identity;
+using Solidb.Cluster.Manager;
+
+namespace Solidb.Cluster.Specs.Harness;
+
+/// <summary>One in-process node: its actor system, supervisor and data directory.</summary>
+public sealed class ClusterNode(ActorSystem system, IActorRef manager, NodeContext context, DataDirectory dataDir) : IAsyncDisposable
+{
+    public ActorSystem System { get; } = system;
+    public IActorRef Manager { get; } = manager;
+    public NodeContext Context { get; } = context;
+    public DataDirectory DataDir { get; } = dataDir;
+    public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
+    public string NodeId => Context.NodeId.Value;
+    public bool IsTerminated => System.WhenTerminated.IsCompleted;
+
+    public Task<ClusterStatus> StatusAsync() =>
+        Manager.Ask<ClusterStatus>(GetClusterStatus.Instance, TimeSpan.FromSeconds(5));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!IsTerminated)
+        {
+            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        DataDir.Dispose();
+    }
+}

@@ -1,0 +1,158 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Remote;
+using Akka.Remote.Transport;
+using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Hosting;
+using Solidb.Cluster.Identity;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Specs.Harness;
+
+/// <summary>
+/// N actor systems in one process, each with the node's real configuration (NodeAkkaConfig over
+/// the reference HOCON) on free loopback ports, plus the throttler transport adapter so that any
+/// node can be partitioned or healed (shared AKKA-NOTES §2.1).
+/// </summary>
+public sealed class InProcessCluster : IAsyncDisposable
+{
+    /// <summary>Test timings: bootstrap faster than production; everything else as shipped.</summary>
+    public const string FastBootstrap = """
+        solidb.bootstrap.seed-node-timeout = 1s
+        solidb.bootstrap.retry-join-interval = 500ms
+        akka.cluster.gossip-interval = 200ms
+        akka.cluster.leader-actions-interval = 200ms
+        akka.cluster.unreachable-nodes-reaper-interval = 200ms
+        akka.coordinated-shutdown.terminate-actor-system = on
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "solidb-specs-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<ClusterNode> _nodes = [];
+    private readonly List<int> _ports;
+    private readonly string _extraHocon;
+
+    private InProcessCluster(int size, string extraHocon)
+    {
+        _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).ToList();
+        _extraHocon = extraHocon;
+    }
+
+    public IReadOnlyList<ClusterNode> Nodes => _nodes;
+
+    public ClusterNode this[int index] => _nodes[index];
+
+    /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
+    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap)
+    {
+        var cluster = new InProcessCluster(size, extraHocon);
+        for (var i = 0; i < size; i++)
+        {
+            cluster._nodes.Add(cluster.StartNode(i));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts a fresh incarnation of node i (same id and data dir) after it stopped.</summary>
+    public ClusterNode Restart(int index)
+    {
+        if (!_nodes[index].IsTerminated)
+        {
+            throw new InvalidOperationException($"node {index} still runs");
+        }
+
+        _nodes[index].DataDir.Dispose();
+        _nodes[index] = StartNode(index);
+        return _nodes[index];
+    }
+
+    public static string NodeIdOf(int index) => $"node{index + 1}";
+
+    /// <summary>Cuts node i off from every other node, both directions.</summary>
+    public Task PartitionAsync(int index) => SetAllAsync(index, Akka.Remote.Transport.Blackhole.Instance);
+
+    public Task HealAsync(int index) => SetAllAsync(index, Unthrottled.Instance);
+
+    /// <summary>Cuts the link between nodes a and b (both directions); their links to others stay.</summary>
+    public async Task CutLinkAsync(int a, int b)
+    {
+        await Throttle(_nodes[a], _nodes[b].Address, Akka.Remote.Transport.Blackhole.Instance);
+        await Throttle(_nodes[b], _nodes[a].Address, Akka.Remote.Transport.Blackhole.Instance);
+    }
+
+    public async Task RestoreLinkAsync(int a, int b)
+    {
+        await Throttle(_nodes[a], _nodes[b].Address, Unthrottled.Instance);
+        await Throttle(_nodes[b], _nodes[a].Address, Unthrottled.Instance);
+    }
+
+    /// <summary>True when every running node sees exactly the running nodes, all Active, and the same leader.</summary>
+    public async Task<bool> IsConvergedAsync()
+    {
+        var running = _nodes.Where(n => !n.IsTerminated).ToList();
+        var ids = running.Select(n => n.NodeId).Order().ToList();
+        NodeId? leader = null;
+        foreach (var node in running)
+        {
+            var status = await node.StatusAsync();
+            if (status.Leader is null || (leader is not null && status.Leader != leader)
+                || !status.Members.Select(m => m.NodeId.Value).Order().SequenceEqual(ids)
+                || status.Members.Any(m => m.State != NodeState.Active))
+            {
+                return false;
+            }
+
+            leader = status.Leader;
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp dir is harmless.
+        }
+    }
+
+    private ClusterNode StartNode(int index)
+    {
+        var peers = string.Join(",", _ports.Select(p => $"127.0.0.1:{p}"));
+        var layered = SolidbConfig.WithOverrides(
+            ConfigurationFactory.ParseString(_extraHocon).WithFallback(SolidbConfig.Reference),
+            [
+                new("solidb.node.id", NodeIdOf(index)),
+                new("solidb.node.port", _ports[index].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("solidb.node.http-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("solidb.node.cluster-peers", peers),
+                new("solidb.node.data-dir", Path.Combine(_root, NodeIdOf(index))),
+            ]);
+        var settings = ClusterSettings.FromConfig(layered);
+        var dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
+        var context = new NodeContext(settings, dataDir.Identity, TimeProvider.System, TimeProvider.System.GetUtcNow());
+        var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.Build(context, layered, ["trttl"]));
+        var manager = SolidbNode.Start(system, context);
+        return new ClusterNode(system, manager, context, dataDir);
+    }
+
+    private async Task SetAllAsync(int index, ThrottleMode mode)
+    {
+        var target = _nodes[index];
+        foreach (var other in _nodes.Where(n => n != target && !n.IsTerminated))
+        {
+            await Throttle(other, target.Address, mode);
+            await Throttle(target, other.Address, mode);
+        }
+    }
+
+    private static Task<bool> Throttle(ClusterNode from, Address to, ThrottleMode mode) =>
+        ((RemoteActorRefProvider)((ExtendedActorSystem)from.System).Provider).Transport
+            .ManagementCommand(new SetThrottle(to, ThrottleTransportAdapter.Direction.Both, mode));
+}
