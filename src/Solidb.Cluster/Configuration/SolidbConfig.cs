@@ -38,14 +38,26 @@ public static class SolidbConfig
             throw new SettingsException($"cannot read config file '{path}': {OneLine(e.Message)}");
         }
 
+        if (HoconFileCheck.SyntaxError(text) is { } syntax)
+        {
+            throw new SettingsException($"invalid config file '{path}': {syntax}");
+        }
+
+        Config config;
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            config = ConfigurationFactory.ParseString(text);
         }
         catch (Exception e)
         {
             throw new SettingsException($"invalid config file '{path}': {OneLine(e.Message)}");
         }
+
+        var unknown = HoconFileCheck.UnknownSolidbKeys(config, Reference);
+        return unknown.Count == 0
+            ? config
+            : throw new SettingsException($"invalid config file '{path}': unknown setting {unknown[0]}" +
+                (unknown.Count > 1 ? $" (and {unknown.Count - 1} more)" : "") + "; see hocon/solidb.conf for the keys");
     }
 
     /// <summary>Layers the given overrides (HOCON path -> value) over a config.</summary>

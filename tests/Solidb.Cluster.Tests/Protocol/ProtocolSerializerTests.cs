@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Serialization;
+using Akka.TestKit.Xunit2;
+using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Protocol;
+using Xunit;
+
+namespace Solidb.Cluster.Tests.Protocol;
+
+public sealed class ProtocolSerializerTests()
+    : TestKit(Akka.Configuration.ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(SolidbConfig.Reference))
+{
+    private Serialization Serialization => Sys.Serialization;
+
+    [Fact]
+    public void Protocol_messages_are_bound_to_the_protocol_serializer()
+    {
+        var serializer = Serialization.FindSerializerFor(new Introduce("n1", 1, "http://x", "0.1.0"));
+
+        Assert.IsType<ProtocolSerializer>(serializer);
+        Assert.Equal(ProtocolSerializer.SerializerId, serializer.Identifier);
+    }
+
+    [Fact]
+    public void Protocol_messages_round_trip()
+    {
+        var message = new Introduce("node-1", 42, "http://127.0.0.1:6746", "0.1.0");
+        var serializer = Serialization.FindSerializerFor(message);
+
+        var back = serializer.FromBinary(serializer.ToBinary(message), typeof(Introduce));
+
+        Assert.Equal(message, back);
+    }
+
+    [Fact]
+    public void Types_outside_the_allow_list_are_refused()
+    {
+        var serializer = (ProtocolSerializer)Serialization.FindSerializerForType(typeof(Introduce));
+
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary(serializer.ToBinary(new NotOnTheWire("x")), typeof(NotOnTheWire)));
+    }
+
+    [Fact]
+    public void Unbound_types_never_fall_back_to_the_json_serializer()
+    {
+        Assert.ThrowsAny<Exception>(() => Serialization.FindSerializerFor(new NotOnTheWire("x")));
+    }
+
+    [Fact]
+    public void The_allow_list_holds_every_protocol_message_and_nothing_else_of_ours()
+    {
+        Assert.Contains(typeof(Introduce), ProtocolTypes.All);
+        Assert.All(ProtocolTypes.All, t => Assert.True(t.IsSealed, $"{t} must be sealed"));
+    }
+
+    public sealed record NotOnTheWire(string Value);
+}
