@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Solidb.Cluster.Specs.Harness;
+namespace Solidb.Testing;
 
 /// <summary>Hands out loopback ports that were free when asked and never the same one twice per process.</summary>
 public static class FreePorts

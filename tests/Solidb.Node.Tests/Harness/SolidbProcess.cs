@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Solidb.Node.Tests.Harness;
+
+/// <summary>
+/// A real <c>solidb</c> process on its own ports and data dir: read its status over HTTP, and
+/// stop it with SIGTERM, SIGKILL or SIGSTOP/SIGCONT.
+/// </summary>
+public sealed class SolidbProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private SolidbProcess(Process process, int port, int httpPort, string dataDir)
+    {
+        _process = process;
+        Port = port;
+        HttpPort = httpPort;
+        DataDir = dataDir;
+        process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+    public int HttpPort { get; }
+    public string DataDir { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Address => $"127.0.0.1:{Port}";
+
+    public string StdOut
+    {
+        get { lock (_stdout) { return _stdout.ToString(); } }
+    }
+
+    public string StdErr
+    {
+        get { lock (_stderr) { return _stderr.ToString(); } }
+    }
+
+    /// <summary>Starts solidb with the given extra arguments; ports and data dir are set unless the caller sets them.</summary>
+    public static SolidbProcess Start(IEnumerable<string> args, string dataDir, int? port = null, int? httpPort = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var remote = port ?? FreePorts.Next();
+        var http = httpPort ?? FreePorts.Next();
+        var argList = args.ToList();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(SolidbBinary.Path);
+        foreach (var a in argList)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        AddUnlessGiven(info, argList, "--port", remote.ToString(CultureInfo.InvariantCulture));
+        AddUnlessGiven(info, argList, "--http-port", http.ToString(CultureInfo.InvariantCulture));
+        AddUnlessGiven(info, argList, "--data-dir", dataDir);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("SOLIDB_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        return new SolidbProcess(process, remote, http, dataDir);
+    }
+
+    /// <summary>Runs solidb to completion (for bad-input and --help cases).</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IEnumerable<string> args, string dataDir,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        await using var p = Start(args, dataDir, environment: environment);
+        var code = await p.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return (code, p.StdOut, p.StdErr);
+    }
+
+    public async Task<JsonElement?> TryStatusAsync()
+    {
+        try
+        {
+            return await Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/_api/cluster/status");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<JsonElement> StatusAsync() =>
+        await TryStatusAsync() ?? throw new InvalidOperationException($"node on {HttpPort} did not answer; stderr: {StdErr}");
+
+    public async Task<HttpResponseMessage> GetAsync(string path) => await Http.GetAsync($"http://127.0.0.1:{HttpPort}{path}");
+
+    public void Signal(int signal) => Signals.Send(_process.Id, signal);
+
+    public void Terminate() => Signal(Signals.SigTerm);
+
+    public void Kill() => Signal(Signals.SigKill);
+
+    public void Pause() => Signal(Signals.SigStop);
+
+    public void Resume() => Signal(Signals.SigCont);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"solidb (pid {Pid}) still runs after {timeout}; stderr: {StdErr}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                Resume();
+                Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the check and the signal.
+            }
+
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void AddUnlessGiven(ProcessStartInfo info, List<string> args, string flag, string value)
+    {
+        if (!args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal)))
+        {
+            info.ArgumentList.Add(flag);
+            info.ArgumentList.Add(value);
+        }
+    }
+
+    private static void Append(StringBuilder sb, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (sb)
+        {
+            sb.AppendLine(line);
+        }
+    }
+}
