@@ -1,1 +1,12 @@
+using BenchmarkDotNet.Running;
+using Solidb.Benchmarks.Clock;
+
+// `-- throughput [millions-per-thread] [threads] [rounds]` runs the plain multi-thread harness;
+// anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
+if (args.Length > 0 && args[0] == "throughput")
+{
+    return ThroughputHarness.Run(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ClockBenchmarks).Assembly).Run(args);
 return 0;
