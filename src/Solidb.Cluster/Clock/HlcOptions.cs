@@ -17,19 +17,19 @@ public sealed record HlcOptions
     /// </summary>
     public TimeSpan CalibrationInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    internal static readonly TimeSpan MaxCalibrationInterval = TimeSpan.FromSeconds(1);
-    internal static readonly TimeSpan MaxMaxOffset = TimeSpan.FromDays(1);
+    internal static readonly TimeSpan CalibrationIntervalLimit = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxOffsetLimit = TimeSpan.FromDays(1);
 
     internal void Validate()
     {
-        if (MaxOffset < TimeSpan.Zero || MaxOffset > MaxMaxOffset)
+        if (MaxOffset < TimeSpan.Zero || MaxOffset > MaxOffsetLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxOffset), MaxOffset, $"Must be between 0 and {MaxMaxOffset}.");
+            throw new ArgumentOutOfRangeException(nameof(MaxOffset), MaxOffset, $"Must be between 0 and {MaxOffsetLimit}.");
         }
 
-        if (CalibrationInterval < TimeSpan.Zero || CalibrationInterval > MaxCalibrationInterval)
+        if (CalibrationInterval < TimeSpan.Zero || CalibrationInterval > CalibrationIntervalLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(CalibrationInterval), CalibrationInterval, $"Must be between 0 and {MaxCalibrationInterval}.");
+            throw new ArgumentOutOfRangeException(nameof(CalibrationInterval), CalibrationInterval, $"Must be between 0 and {CalibrationIntervalLimit}.");
         }
     }
 }

@@ -55,8 +55,9 @@ public sealed class HybridLogicalClock
     public HlcOptions Options { get; }
 
     /// <summary>
-    /// The highest timestamp handed out so far (or the floor before the first one). Every later
-    /// timestamp is greater. Does not advance the clock.
+    /// The last timestamp handed out (the floor before the first one), without advancing the clock.
+    /// While another thread is mid-call it may be a value that thread skips; either way it is at least
+    /// every timestamp issued so far, and every later timestamp is greater.
     /// </summary>
     public HlcTimestamp Current => HlcPacking.Unpack(Volatile.Read(ref _state.Value));
 
