@@ -37,8 +37,7 @@ public static class Program
             PortCheck.EnsureFree(bind, settings.HttpPort, "--http-port");
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
-            var time = TimeProvider.System;
-            var node = new NodeContext(settings, dataDir.Identity, time, time.GetUtcNow());
+            var node = NodeContext.Create(settings, dataDir, TimeProvider.System);
             await using var app = NodeHost.Build(node, layered);
             try
             {

@@ -22,8 +22,17 @@ public static class AkkaMembers
     public static string HostPort(Address address) =>
         new Configuration.PeerAddress(address.Host ?? "", address.Port ?? 0).ToString();
 
-    public static ObservedMember? Observe(Member member, bool reachable) =>
+    public static ObservedMember? Observe(Member member) =>
         NodeIdOf(member) is { } id
-            ? new ObservedMember(id, HostPort(member.Address), member.UniqueAddress.Uid, member.Status, reachable)
+            ? new ObservedMember(id, HostPort(member.Address), member.UniqueAddress.Uid, member.Status)
             : null;
+
+    /// <summary>The Akka address of a member given as host:port, in this node's protocol and system.</summary>
+    public static Address ToAddress(string hostPort, Address template)
+    {
+        var colon = hostPort.LastIndexOf(':');
+        var host = hostPort[..colon].Trim('[', ']');
+        return new Address(template.Protocol, template.System, host,
+            int.Parse(hostPort[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -1,43 +1,55 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Solidb.Cluster.Clock;
+using Solidb.Cluster.Health;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Protocol;
 
 namespace Solidb.Cluster.Manager;
 
 /// <summary>
-/// The node's supervisor, <c>/user/solidb-cluster</c>. It owns the node's identity and its
-/// membership view (folded from Akka.Cluster events by <see cref="MembershipView"/>), answers
-/// the actor-message API, and introduces the node to every member that comes up.
+/// The node's supervisor, <c>/user/solidb-cluster</c>. It owns the node's identity and the
+/// <see cref="MembershipTable"/> (fed by Akka.Cluster events and the failure detector's
+/// signals), supervises the clock, heartbeat and failure-detector actors, downs confirmed-failed
+/// members per <see cref="DowningRule"/>, and answers the actor-message API.
 /// </summary>
-public sealed class ClusterManagerActor : ReceiveActor
+public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 {
     public const string Name = "solidb-cluster";
 
     private readonly NodeContext _node;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly MembershipView _view = new();
+    private readonly MembershipTable _table;
     private readonly HashSet<IActorRef> _subscribers = [];
-    private long _lastPublished;
-    private MembershipSnapshot _previous = MembershipSnapshot.Empty;
+    private readonly HashSet<long> _downed = [];
+    private HealthStats _health = HealthStats.Empty;
+    private IActorRef _detector = ActorRefs.Nobody;
+    private long _published;
+    private NodeId? _leaderLogged;
 
     public ClusterManagerActor(NodeContext node)
     {
         _node = node;
+        _table = new MembershipTable(node.NodeId);
         Receive<ClusterEvent.CurrentClusterState>(OnCurrentState);
-        Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, reachable: true, introduce: e is ClusterEvent.MemberUp));
-        Receive<ClusterEvent.UnreachableMember>(e => Changed(_view.SetReachable(AkkaMembers.HostPort(e.Member.Address), false)));
-        Receive<ClusterEvent.ReachableMember>(e => Changed(_view.SetReachable(AkkaMembers.HostPort(e.Member.Address), true)));
-        Receive<ClusterEvent.LeaderChanged>(e => Changed(_view.SetLeader(e.Leader is null ? null : AkkaMembers.HostPort(e.Leader))));
+        Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, introduce: e is ClusterEvent.MemberUp));
+        Receive<ClusterEvent.LeaderChanged>(e => Apply(_table.SetLeader(e.Leader is null ? null : AkkaMembers.HostPort(e.Leader))));
+        Receive<HealthSignals>(OnHealthSignals);
+        Receive<HealthStats>(s => _health = s);
         Receive<Introduce>(OnIntroduce);
         Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
         Receive<SubscribeMembership>(OnSubscribe);
         Receive<UnsubscribeMembership>(m => Unsubscribe(m.Subscriber));
         Receive<Terminated>(t => Unsubscribe(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<DownFailed>(_ => DownConfirmedFailures());
+        ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new ClusterManagerActor(node));
 
@@ -45,113 +57,141 @@ public sealed class ClusterManagerActor : ReceiveActor
     {
         _log.Info("Node {0} (incarnation {1}) at {2}, HTTP {3}; seed order: {4}", _node.NodeId, _node.Identity.Incarnation,
             _node.Address, _node.HttpAddress, string.Join(", ", _node.Settings.SeedOrder()));
+        Context.ActorOf(ClockActor.Props(_node), ClockActor.Name);
+        _detector = Context.ActorOf(FailureDetectorActor.Props(_node), FailureDetectorActor.Name);
+        var heartbeat = Context.ActorOf(HeartbeatActor.Props(_node, _detector), HeartbeatActor.Name);
+        _detector.Tell(new FailureDetectorActor.UseHeartbeat(heartbeat));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
-            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.LeaderChanged));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.LeaderChanged));
+        Timers.StartPeriodicTimer(nameof(DownFailed), DownFailed.Instance, _node.Settings.Health.HeartbeatInterval);
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private void OnCurrentState(ClusterEvent.CurrentClusterState state)
     {
-        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
-        var members = state.Members
-            .Select(m => AkkaMembers.Observe(m, !unreachable.Contains(m.UniqueAddress)))
-            .OfType<ObservedMember>();
-        Changed(_view.Reset(members, state.Leader is null ? null : AkkaMembers.HostPort(state.Leader)));
-        foreach (var member in state.Members.Where(m => m.Status == MemberStatus.Up))
+        var members = state.Members.Select(AkkaMembers.Observe).OfType<ObservedMember>();
+        Apply(_table.Reset(members, state.Leader is null ? null : AkkaMembers.HostPort(state.Leader)));
+        foreach (var member in state.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up))
         {
             IntroduceTo(member);
         }
     }
 
-    private void OnMember(Member member, bool reachable, bool introduce)
+    private void OnMember(Member member, bool introduce)
     {
-        if (AkkaMembers.Observe(member, reachable) is not { } observed)
+        if (AkkaMembers.Observe(member) is not { } observed)
         {
             _log.Warning("Ignoring member {0} with roles [{1}]: it carries no node id role, so it is not a SoliDB node",
                 member.Address, string.Join(", ", member.Roles));
             return;
         }
 
-        Changed(_view.Apply(observed));
+        Apply(_table.Observe(observed));
         if (introduce)
         {
             IntroduceTo(member);
         }
     }
 
+    private void OnHealthSignals(HealthSignals m)
+    {
+        foreach (var (id, uid, signal) in m.Signals)
+        {
+            Apply(_table.Health(id, uid, signal));
+        }
+    }
+
     private void IntroduceTo(Member member)
     {
+        var introduction = new Introduce(_node.NodeId.Value, _node.Identity.Incarnation, _node.HttpAddress, NodeContext.ModuleVersion, _node.Gate.Stamp());
         if (member.Address.Equals(_cluster.SelfAddress))
         {
-            Self.Tell(IntroductionOfSelf());
+            Self.Tell(introduction);
             return;
         }
 
-        Context.ActorSelection(new RootActorPath(member.Address) / "user" / Name).Tell(IntroductionOfSelf());
+        Context.ActorSelection(new RootActorPath(member.Address) / "user" / Name).Tell(introduction);
     }
-
-    private Introduce IntroductionOfSelf() =>
-        new(_node.NodeId.Value, _node.Identity.Incarnation, _node.HttpAddress, NodeContext.ModuleVersion);
 
     private void OnIntroduce(Introduce m)
     {
-        var from = Sender.Path.Address.HasLocalScope ? _node.Address : AkkaMembers.HostPort(Sender.Path.Address);
-        if (!NodeId.TryParse(m.NodeId, out var id))
+        if (!_node.TryNodeId(m.NodeId, _log, out var id) || !_node.Admit(m, id, _log))
         {
-            _log.Warning("Dropping an introduction from {0} with an invalid node id '{1}'", from, m.NodeId);
             return;
         }
 
-        Changed(_view.Introduced(from, id, m.HttpAddress, m.Incarnation));
+        var from = Sender.Path.Address.HasLocalScope ? _node.Address : AkkaMembers.HostPort(Sender.Path.Address);
+        Apply(_table.Introduced(id, from, m.HttpAddress, m.Incarnation));
     }
 
-    private void Changed(MembershipSnapshot snapshot)
+    private void Apply(TableChange change)
     {
-        if (snapshot.Version == _lastPublished)
+        foreach (var t in change.Applied)
+        {
+            _log.Info("Member {0}: {1} -> {2} ({3})", t.NodeId, t.From?.ToString() ?? "(new)", t.To?.ToString() ?? "(removed)", t.Why);
+        }
+
+        foreach (var r in change.Rejected)
+        {
+            _node.Counters.TransitionRejected();
+            _log.Warning("Rejected an impossible transition of {0}: {1} -> {2} ({3})", r.NodeId, r.From, r.To, r.Cause);
+        }
+
+        if (change.Snapshot.Version == _published)
         {
             return;
         }
 
-        LogChanges(_previous, snapshot);
-        _previous = snapshot;
-        _lastPublished = snapshot.Version;
-        var message = new MembershipChanged(snapshot);
+        if (change.Snapshot.Leader != _leaderLogged)
+        {
+            _leaderLogged = change.Snapshot.Leader;
+            _log.Info("Leader is now {0}", _leaderLogged?.ToString() ?? "(none)");
+        }
+
+        _published = change.Snapshot.Version;
+        var message = new MembershipChanged(change.Snapshot);
+        _detector.Tell(message);
         foreach (var subscriber in _subscribers)
         {
             subscriber.Tell(message);
         }
+
+        DownConfirmedFailures();
     }
 
-    private void LogChanges(MembershipSnapshot before, MembershipSnapshot after)
+    private void DownConfirmedFailures()
     {
-        foreach (var member in after.Members)
+        foreach (var member in DowningRule.ToDown(_table.Snapshot, _node.NodeId))
         {
-            var old = before.Find(member.NodeId);
-            if (old is null || old.State != member.State || old.Uid != member.Uid)
+            if (_downed.Add(member.Uid))
             {
-                _log.Info("Member {0} at {1} is {2}", member.NodeId, member.Address, member.State);
+                _log.Info("Downing {0} at {1}: confirmed Failed, and this node holds a majority", member.NodeId, member.Address);
             }
-        }
 
-        foreach (var gone in before.Members.Where(m => after.Find(m.NodeId) is null))
-        {
-            _log.Info("Member {0} at {1} was removed", gone.NodeId, gone.Address);
-        }
-
-        if (before.Leader != after.Leader)
-        {
-            _log.Info("Leader is now {0}", after.Leader?.ToString() ?? "(none)");
+            var address = AkkaMembers.ToAddress(member.Address, _cluster.SelfAddress);
+            _cluster.Down(address);
         }
     }
 
     private ClusterStatus Status()
     {
-        var snapshot = _view.Snapshot;
+        var snapshot = _table.Snapshot;
+        var members = snapshot.Members.Select(m =>
+        {
+            var health = _health.Peers.GetValueOrDefault(m.NodeId);
+            var current = health is not null && health.Uid == m.Uid;
+            return new MemberInfo(m.NodeId, m.Address, m.HttpAddress, m.Incarnation, m.State,
+                current ? _node.Time.GetElapsedTime(health!.LastHeard) : null,
+                current ? health!.MissedHeartbeats : null,
+                current ? health!.RoundTrip : null,
+                _health.ObservedBy.GetValueOrDefault(m.NodeId, []),
+                m.NodeId == _node.NodeId ? TimeSpan.Zero : _node.Gate.OffsetOf(m.NodeId));
+        }).ToImmutableArray();
         var self = snapshot.Find(_node.NodeId);
         return new ClusterStatus(_node.NodeId, _node.Address, _node.HttpAddress, _node.Identity.Incarnation,
-            self?.State ?? NodeState.Joining, snapshot.Leader, snapshot.Members, snapshot.Version, _node.StartedAt,
-            NodeContext.ModuleVersion);
+            self?.State ?? NodeState.Joining, snapshot.Leader, members, snapshot.Version, _node.StartedAt,
+            NodeContext.ModuleVersion, _node.Clock.Now(), _node.Counters.Snapshot());
     }
 
     private void OnSubscribe(SubscribeMembership m)
@@ -161,7 +201,7 @@ public sealed class ClusterManagerActor : ReceiveActor
             Context.Watch(m.Subscriber);
         }
 
-        m.Subscriber.Tell(new MembershipChanged(_view.Snapshot));
+        m.Subscriber.Tell(new MembershipChanged(_table.Snapshot));
     }
 
     private void Unsubscribe(IActorRef subscriber)
@@ -176,5 +216,10 @@ public sealed class ClusterManagerActor : ReceiveActor
     {
         _log.Info("Leaving the cluster gracefully (requested by {0})", Sender);
         _cluster.Leave(_cluster.SelfAddress);
+    }
+
+    private sealed record DownFailed
+    {
+        public static DownFailed Instance { get; } = new();
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Solidb.Cluster.Clock;
 using Solidb.Cluster.Membership;
+using Solidb.Cluster.Stats;
 
 namespace Solidb.Cluster.Manager;
 
@@ -20,10 +22,28 @@ public sealed record ClusterStatus(
     long Incarnation,
     NodeState State,
     NodeId? Leader,
-    ImmutableArray<MemberView> Members,
+    ImmutableArray<MemberInfo> Members,
     long MembershipVersion,
     DateTimeOffset StartedAt,
-    string Version);
+    string Version,
+    HlcTimestamp Hlc,
+    CountersSnapshot Counters);
+
+/// <summary>One member in the status: membership plus what this node's health monitoring knows of it.</summary>
+/// <param name="LastHeartbeatAgo">Null for this node itself and for peers it does not monitor.</param>
+/// <param name="ObservedBy">Members that currently observe this one as unreachable.</param>
+/// <param name="ClockOffset">The member's clock minus ours, from its last message.</param>
+public sealed record MemberInfo(
+    NodeId NodeId,
+    string Address,
+    string? HttpAddress,
+    long Incarnation,
+    NodeState State,
+    TimeSpan? LastHeartbeatAgo,
+    int? MissedHeartbeats,
+    TimeSpan? RoundTrip,
+    ImmutableArray<NodeId> ObservedBy,
+    TimeSpan? ClockOffset);
 
 /// <summary>
 /// Subscribe to membership: the subscriber gets the current <see cref="MembershipChanged"/> at

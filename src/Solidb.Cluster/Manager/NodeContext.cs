@@ -1,18 +1,59 @@
+using Solidb.Cluster.Clock;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Membership;
+using Solidb.Cluster.Stats;
 
 namespace Solidb.Cluster.Manager;
 
-/// <summary>Everything a node's actors need to know about the node they run in; fixed for one run.</summary>
-public sealed record NodeContext(ClusterSettings Settings, NodeIdentity Identity, TimeProvider Time, DateTimeOffset StartedAt)
+/// <summary>Everything a node's actors share for one run: settings, identity, time, clock, counters.</summary>
+public sealed class NodeContext
 {
+    private NodeContext(ClusterSettings settings, NodeIdentity identity, TimeProvider time, ClockBoundFile bound)
+    {
+        Settings = settings;
+        Identity = identity;
+        Time = time;
+        StartedAt = time.GetUtcNow();
+        BoundFile = bound;
+        Counters = new NodeCounters();
+        var options = new HlcOptions { MaxOffset = settings.Clock.MaxOffset };
+        var clock = new HybridLogicalClock(time, options, bound.Load());
+        Gate = new ClockGate(clock, time, Counters);
+    }
+
     public static string ModuleVersion { get; } =
         typeof(NodeContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    public ClusterSettings Settings { get; }
+    public NodeIdentity Identity { get; }
+    public TimeProvider Time { get; }
+    public DateTimeOffset StartedAt { get; }
+    public NodeCounters Counters { get; }
+    public ClockGate Gate { get; }
+    public HybridLogicalClock Clock => Gate.Clock;
+    public ClockBoundFile BoundFile { get; }
+
     public NodeId NodeId => Identity.NodeId;
-
     public string Address => Settings.Self.ToString();
+    public string HttpAddress => $"http://{new PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
 
-    public string HttpAddress => $"http://{new Configuration.PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
+    /// <summary>
+    /// Builds the context of a node whose data dir is open: the clock starts above the bound the
+    /// previous run persisted, and a fresh bound is persisted before anything is issued.
+    /// </summary>
+    public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time)
+    {
+        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path));
+        context.PersistClockBound();
+        return context;
+    }
+
+    /// <summary>Writes the clock's upper bound for the next persist interval.</summary>
+    public HlcTimestamp PersistClockBound()
+    {
+        var bound = ClockBoundFile.BoundFor(Clock.Current, Time.GetUtcNow(), Settings.Clock.PersistInterval, Settings.Clock.MaxOffset);
+        BoundFile.Save(bound);
+        return bound;
+    }
 }

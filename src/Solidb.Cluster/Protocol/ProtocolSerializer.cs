@@ -30,7 +30,7 @@ public static class ProtocolTypes
         .ToList();
 
     /// <summary>Non-message types carried inside messages; add a type here when a message gains one.</summary>
-    private static IEnumerable<Type> Nested => [];
+    private static IEnumerable<Type> Nested => [typeof(Clock.HlcTimestamp), typeof(Membership.HealthSignal)];
 }
 
 /// <summary>Hyperion type filter that compares names without version, culture and key token.</summary>

@@ -27,5 +27,17 @@ public static class ClusterEndpoints
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
+        app.MapPost("/_api/cluster/leave", async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
+        {
+            // Leaving takes the node out of the cluster: only an operator on this machine may ask.
+            if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
+            {
+                return Results.Json(new ErrorResponse("leave is only accepted from localhost"), JsonDefaults.Options,
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            (await manager.GetAsync(ct)).Tell(LeaveCluster.Instance);
+            return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted);
+        });
     }
 }

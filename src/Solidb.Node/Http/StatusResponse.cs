@@ -1,5 +1,6 @@
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
+using Solidb.Cluster.Stats;
 
 namespace Solidb.Node.Http;
 
@@ -14,18 +15,37 @@ public sealed record StatusResponse(
     IReadOnlyList<MemberResponse> Members,
     long MembershipVersion,
     DateTimeOffset StartedAt,
-    string Version)
+    string Version,
+    string Hlc,
+    CountersSnapshot Stats)
 {
     public static StatusResponse From(ClusterStatus s) => new(
         s.NodeId.Value, s.Address, s.HttpAddress, s.Incarnation, s.State, s.Leader?.Value,
-        s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version);
+        s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version, s.Hlc.ToString(), s.Counters);
 }
 
-public sealed record MemberResponse(string NodeId, string Address, string? HttpAddress, long Incarnation, NodeState State)
+public sealed record MemberResponse(
+    string NodeId,
+    string Address,
+    string? HttpAddress,
+    long Incarnation,
+    NodeState State,
+    long? LastHeartbeatMsAgo,
+    int? MissedHeartbeats,
+    double? RttMs,
+    IReadOnlyList<string> ObservedBy,
+    long? ClockOffsetMs)
 {
-    public static MemberResponse From(MemberView m) => new(m.NodeId.Value, m.Address, m.HttpAddress, m.Incarnation, m.State);
+    public static MemberResponse From(MemberInfo m) => new(
+        m.NodeId.Value, m.Address, m.HttpAddress, m.Incarnation, m.State,
+        Ms(m.LastHeartbeatAgo), m.MissedHeartbeats, m.RoundTrip is { } rtt ? Math.Round(rtt.TotalMilliseconds, 3) : null,
+        m.ObservedBy.Select(o => o.Value).ToList(), Ms(m.ClockOffset));
+
+    private static long? Ms(TimeSpan? t) => t is { } v ? (long)Math.Round(v.TotalMilliseconds) : null;
 }
 
 public sealed record HealthResponse(string Status);
 
 public sealed record ErrorResponse(string Error);
+
+public sealed record LeaveResponse(string Status, string NodeId);

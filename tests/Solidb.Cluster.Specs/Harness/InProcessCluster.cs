@@ -31,9 +31,11 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly List<ClusterNode> _nodes = [];
     private readonly List<int> _ports;
     private readonly string _extraHocon;
+    private readonly Func<int, TimeProvider> _timeOf;
 
-    private InProcessCluster(int size, string extraHocon)
+    private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf)
     {
+        _timeOf = timeOf ?? (_ => TimeProvider.System);
         _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).ToList();
         _extraHocon = extraHocon;
     }
@@ -43,9 +45,10 @@ public sealed class InProcessCluster : IAsyncDisposable
     public ClusterNode this[int index] => _nodes[index];
 
     /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
-    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap)
+    /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
+    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null)
     {
-        var cluster = new InProcessCluster(size, extraHocon);
+        var cluster = new InProcessCluster(size, extraHocon, timeOf);
         for (var i = 0; i < size; i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));
@@ -136,7 +139,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             ]);
         var settings = ClusterSettings.FromConfig(layered);
         var dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
-        var context = new NodeContext(settings, dataDir.Identity, TimeProvider.System, TimeProvider.System.GetUtcNow());
+        var context = NodeContext.Create(settings, dataDir, _timeOf(index));
         var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.Build(context, layered, ["trttl"]));
         var manager = SolidbNode.Start(system, context);
         return new ClusterNode(system, manager, context, dataDir);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
+using Solidb.Cluster.Clock;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Protocol;
 using Xunit;
@@ -15,21 +16,38 @@ public sealed class ProtocolSerializerTests()
     [Fact]
     public void Protocol_messages_are_bound_to_the_protocol_serializer()
     {
-        var serializer = Serialization.FindSerializerFor(new Introduce("n1", 1, "http://x", "0.1.0"));
+        var serializer = Serialization.FindSerializerFor(new Introduce("n1", 1, "http://x", "0.1.0", new HlcTimestamp(1, 2)));
 
         Assert.IsType<ProtocolSerializer>(serializer);
         Assert.Equal(ProtocolSerializer.SerializerId, serializer.Identifier);
     }
 
     [Fact]
-    public void Protocol_messages_round_trip()
+    public void Every_protocol_message_round_trips()
     {
-        var message = new Introduce("node-1", 42, "http://127.0.0.1:6746", "0.1.0");
-        var serializer = Serialization.FindSerializerFor(message);
+        var stamp = new HlcTimestamp(0x0000_0190_0000_0001, 7);
+        IProtocolMessage[] messages =
+        [
+            new Introduce("node-1", 42, "http://127.0.0.1:6746", "0.1.0", stamp),
+            new Heartbeat("node-1", -5, 9, 3, stamp),
+            new HeartbeatAck("node-2", 5, 9, 3, stamp),
+            new ProbeRequest("a", "b", 1, "akka.tcp://solidb@127.0.0.1:1", 2, stamp),
+            new ProbePing("a", 2, stamp),
+            new ProbePingAck("b", 1, 2, stamp),
+            new ProbeAck("c", "b", 1, 2, stamp),
+            new HealthReport("a", "b", 1, Solidb.Cluster.Membership.HealthSignal.Suspect, false, stamp),
+            new GetTimestamp(),
+            new ObserveTimestamp(stamp),
+            new TimestampReply(stamp),
+            new TimestampRejected(stamp, 10_000, 500),
+        ];
 
-        var back = serializer.FromBinary(serializer.ToBinary(message), typeof(Introduce));
-
-        Assert.Equal(message, back);
+        foreach (var message in messages)
+        {
+            var serializer = Serialization.FindSerializerFor(message);
+            Assert.IsType<ProtocolSerializer>(serializer);
+            Assert.Equal(message, serializer.FromBinary(serializer.ToBinary(message), message.GetType()));
+        }
     }
 
     [Fact]

@@ -1,0 +1,195 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Protocol;
+
+namespace Solidb.Cluster.Health;
+
+/// <summary>
+/// <c>/user/solidb-cluster/heartbeat</c>: the node's health traffic over Akka.Remote. Every
+/// heartbeat interval it sends a <see cref="Heartbeat"/> to each monitored peer and answers
+/// theirs; answers give round-trip times. It also runs indirect probes: asks helpers to reach a
+/// suspected peer, and, as a helper, pings peers for others. What it hears goes to the failure
+/// detector, which owns the rules.
+/// </summary>
+public sealed class HeartbeatActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "heartbeat";
+    private const int MaxPendingPerPeer = 16;
+
+    private readonly NodeContext _node;
+    private readonly IActorRef _detector;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _selfUid = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.Uid;
+    private readonly Dictionary<NodeId, (long Seq, long SentAt)[]> _pending = [];
+    private readonly Dictionary<long, (IActorRef Requester, NodeId Target, long TargetUid, long RequesterSeq)> _probesForOthers = [];
+    private ImmutableArray<MonitoredPeer> _peers = [];
+    private long _seq;
+
+    public HeartbeatActor(NodeContext node, IActorRef detector)
+    {
+        _node = node;
+        _detector = detector;
+        Receive<MonitorPeers>(OnMonitorPeers);
+        Receive<Beat>(_ => SendHeartbeats());
+        Receive<Heartbeat>(OnHeartbeat);
+        Receive<HeartbeatAck>(OnAck);
+        Receive<ProbeThrough>(OnProbeThrough);
+        Receive<ProbeRequest>(OnProbeRequest);
+        Receive<ProbePing>(OnProbePing);
+        Receive<ProbePingAck>(OnProbePingAck);
+        Receive<ProbeAck>(OnProbeAck);
+        ReceiveAny(m => _node.Dropped(m, _log, Name));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeContext node, IActorRef detector) =>
+        Akka.Actor.Props.Create(() => new HeartbeatActor(node, detector));
+
+    public static ActorPath PathAt(Address address) =>
+        new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(nameof(Beat), Beat.Instance, _node.Settings.Health.HeartbeatInterval);
+
+    private long Term => 0;
+
+    private void OnMonitorPeers(MonitorPeers m)
+    {
+        _peers = m.Peers;
+        foreach (var gone in _pending.Keys.Where(id => !m.Peers.Any(p => p.NodeId == id)).ToList())
+        {
+            _pending.Remove(gone);
+        }
+    }
+
+    private void SendHeartbeats()
+    {
+        var now = _node.Time.GetTimestamp();
+        foreach (var peer in _peers)
+        {
+            var seq = ++_seq;
+            Remember(peer.NodeId, seq, now);
+            Context.ActorSelection(PathAt(peer.Address)).Tell(new Heartbeat(_node.NodeId.Value, _selfUid, seq, Term, _node.Gate.Stamp()));
+            _node.Counters.HeartbeatSent();
+        }
+    }
+
+    private void OnHeartbeat(Heartbeat m)
+    {
+        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log))
+        {
+            return;
+        }
+
+        _node.Counters.HeartbeatReceived();
+        Sender.Tell(new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, Term, _node.Gate.Stamp()));
+        _detector.Tell(new HeardFrom(from, m.FromUid, null));
+    }
+
+    private void OnAck(HeartbeatAck m)
+    {
+        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log))
+        {
+            return;
+        }
+
+        TimeSpan? rtt = null;
+        if (_pending.TryGetValue(from, out var ring))
+        {
+            var slot = ring[m.Seq % MaxPendingPerPeer];
+            if (slot.Seq == m.Seq)
+            {
+                rtt = _node.Time.GetElapsedTime(slot.SentAt);
+            }
+        }
+
+        _detector.Tell(new HeardFrom(from, m.FromUid, rtt));
+    }
+
+    private void OnProbeThrough(ProbeThrough m)
+    {
+        foreach (var helper in m.Helpers)
+        {
+            var seq = ++_seq;
+            Context.ActorSelection(PathAt(helper)).Tell(new ProbeRequest(_node.NodeId.Value, m.Target.NodeId.Value, m.Target.Uid,
+                m.Target.Address.ToString(), seq, _node.Gate.Stamp()));
+            _node.Counters.IndirectProbeSent();
+        }
+    }
+
+    private void OnProbeRequest(ProbeRequest m)
+    {
+        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.TryNodeId(m.Target, _log, out var target)
+            || !_node.Admit(m, from, _log))
+        {
+            return;
+        }
+
+        Address targetAddress;
+        try
+        {
+            targetAddress = Address.Parse(m.TargetAddress);
+        }
+        catch (UriFormatException)
+        {
+            _node.Counters.MessageDropped();
+            _log.Warning("Dropped a probe request from {0} with a malformed address '{1}'", from, m.TargetAddress);
+            return;
+        }
+
+        var seq = ++_seq;
+        _probesForOthers[seq] = (Sender, target, m.TargetUid, m.Seq);
+        if (_probesForOthers.Count > 256)
+        {
+            _probesForOthers.Remove(_probesForOthers.Keys.Min()); // answers that never came
+        }
+
+        Context.ActorSelection(PathAt(targetAddress)).Tell(new ProbePing(_node.NodeId.Value, seq, _node.Gate.Stamp()));
+    }
+
+    private void OnProbePing(ProbePing m)
+    {
+        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        {
+            Sender.Tell(new ProbePingAck(_node.NodeId.Value, _selfUid, m.Seq, _node.Gate.Stamp()));
+        }
+    }
+
+    private void OnProbePingAck(ProbePingAck m)
+    {
+        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log)
+            || !_probesForOthers.Remove(m.Seq, out var probe) || probe.TargetUid != m.FromUid)
+        {
+            return;
+        }
+
+        probe.Requester.Tell(new ProbeAck(_node.NodeId.Value, probe.Target.Value, probe.TargetUid, probe.RequesterSeq, _node.Gate.Stamp()));
+    }
+
+    private void OnProbeAck(ProbeAck m)
+    {
+        if (_node.TryNodeId(m.From, _log, out var from) && _node.TryNodeId(m.Target, _log, out var target) && _node.Admit(m, from, _log))
+        {
+            _detector.Tell(new HeardIndirectly(target, m.TargetUid));
+        }
+    }
+
+    private void Remember(NodeId peer, long seq, long sentAt)
+    {
+        if (!_pending.TryGetValue(peer, out var ring))
+        {
+            _pending[peer] = ring = new (long, long)[MaxPendingPerPeer];
+        }
+
+        ring[seq % MaxPendingPerPeer] = (seq, sentAt);
+    }
+
+    private sealed record Beat
+    {
+        public static Beat Instance { get; } = new();
+    }
+}

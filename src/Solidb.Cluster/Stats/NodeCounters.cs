@@ -1,0 +1,54 @@
+namespace Solidb.Cluster.Stats;
+
+/// <summary>
+/// The node's counters, shared by its actors (each increments its own, atomically) and read
+/// by the status API. Monotonic for the life of the process.
+/// </summary>
+public sealed class NodeCounters
+{
+    private long _heartbeatsSent;
+    private long _heartbeatsReceived;
+    private long _missedHeartbeats;
+    private long _suspicionsRaised;
+    private long _suspicionsRefuted;
+    private long _failuresConfirmed;
+    private long _rejectedTransitions;
+    private long _messagesDropped;
+    private long _clockSkewRejections;
+    private long _indirectProbesSent;
+
+    public void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
+    public void HeartbeatReceived() => Interlocked.Increment(ref _heartbeatsReceived);
+    public void MissedHeartbeat() => Interlocked.Increment(ref _missedHeartbeats);
+    public void SuspicionRaised() => Interlocked.Increment(ref _suspicionsRaised);
+    public void SuspicionRefuted() => Interlocked.Increment(ref _suspicionsRefuted);
+    public void FailureConfirmed() => Interlocked.Increment(ref _failuresConfirmed);
+    public void TransitionRejected() => Interlocked.Increment(ref _rejectedTransitions);
+    public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
+    public void ClockSkewRejected() => Interlocked.Increment(ref _clockSkewRejections);
+    public void IndirectProbeSent() => Interlocked.Increment(ref _indirectProbesSent);
+
+    public CountersSnapshot Snapshot() => new(
+        Volatile.Read(ref _heartbeatsSent),
+        Volatile.Read(ref _heartbeatsReceived),
+        Volatile.Read(ref _missedHeartbeats),
+        Volatile.Read(ref _suspicionsRaised),
+        Volatile.Read(ref _suspicionsRefuted),
+        Volatile.Read(ref _failuresConfirmed),
+        Volatile.Read(ref _rejectedTransitions),
+        Volatile.Read(ref _messagesDropped),
+        Volatile.Read(ref _clockSkewRejections),
+        Volatile.Read(ref _indirectProbesSent));
+}
+
+public sealed record CountersSnapshot(
+    long HeartbeatsSent,
+    long HeartbeatsReceived,
+    long MissedHeartbeats,
+    long SuspicionsRaised,
+    long SuspicionsRefuted,
+    long FailuresConfirmed,
+    long RejectedTransitions,
+    long MessagesDropped,
+    long ClockSkewRejections,
+    long IndirectProbesSent);
