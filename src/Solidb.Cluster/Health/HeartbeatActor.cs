@@ -73,7 +73,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         {
             var seq = ++_seq;
             Remember(peer.NodeId, seq, now);
-            Context.ActorSelection(PathAt(peer.Address)).Tell(new Heartbeat(_node.NodeId.Value, _selfUid, seq, Term, _node.Gate.Stamp()));
+            Send(Context.ActorSelection(PathAt(peer.Address)), new Heartbeat(_node.NodeId.Value, _selfUid, seq, Term, _node.Gate.Stamp()));
             _node.Counters.HeartbeatSent();
         }
     }
@@ -86,7 +86,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
 
         _node.Counters.HeartbeatReceived();
-        Sender.Tell(new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, Term, _node.Gate.Stamp()));
+        Send(Context.ActorSelection(Sender.Path), new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, Term, _node.Gate.Stamp()));
         _detector.Tell(new HeardFrom(from, m.FromUid, null));
     }
 
@@ -176,6 +176,19 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         {
             _detector.Tell(new HeardIndirectly(target, m.TargetUid));
         }
+    }
+
+    private void Send(ActorSelection to, object message)
+    {
+        var delay = _node.Settings.Health.SimulatedSendDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            to.Tell(message, Self);
+            return;
+        }
+
+        var self = Self;
+        Context.System.Scheduler.Advanced.ScheduleOnce(delay, () => to.Tell(message, self));
     }
 
     private void Remember(NodeId peer, long seq, long sentAt)

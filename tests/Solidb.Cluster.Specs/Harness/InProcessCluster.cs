@@ -17,14 +17,15 @@ namespace Solidb.Cluster.Specs.Harness;
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
 {
-    /// <summary>Test timings: bootstrap faster than production; everything else as shipped.</summary>
+    /// <summary>
+    /// Test timings: bootstrap faster than production, and disposal terminates the systems
+    /// without a graceful leave (a spec that wants one sends LeaveCluster); health, gossip and
+    /// everything else as shipped.
+    /// </summary>
     public const string FastBootstrap = """
         solidb.bootstrap.seed-node-timeout = 1s
         solidb.bootstrap.retry-join-interval = 500ms
-        akka.cluster.gossip-interval = 200ms
-        akka.cluster.leader-actions-interval = 200ms
-        akka.cluster.unreachable-nodes-reaper-interval = 200ms
-        akka.coordinated-shutdown.terminate-actor-system = on
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
         """;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "solidb-specs-" + Guid.NewGuid().ToString("N")[..8]);
@@ -32,10 +33,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly List<int> _ports;
     private readonly string _extraHocon;
     private readonly Func<int, TimeProvider> _timeOf;
+    private readonly Func<int, ClusterSettings, ClusterSettings> _tune;
 
-    private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf)
+    private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf, Func<int, ClusterSettings, ClusterSettings>? tune)
     {
         _timeOf = timeOf ?? (_ => TimeProvider.System);
+        _tune = tune ?? ((_, s) => s);
         _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).ToList();
         _extraHocon = extraHocon;
     }
@@ -46,9 +49,11 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
     /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
-    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null)
+    /// <param name="tune">Adjusts a node's parsed settings (test seams such as a simulated send delay).</param>
+    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null,
+        Func<int, ClusterSettings, ClusterSettings>? tune = null)
     {
-        var cluster = new InProcessCluster(size, extraHocon, timeOf);
+        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune);
         for (var i = 0; i < size; i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));
@@ -137,7 +142,7 @@ public sealed class InProcessCluster : IAsyncDisposable
                 new("solidb.node.cluster-peers", peers),
                 new("solidb.node.data-dir", Path.Combine(_root, NodeIdOf(index))),
             ]);
-        var settings = ClusterSettings.FromConfig(layered);
+        var settings = _tune(index, ClusterSettings.FromConfig(layered));
         var dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
         var context = NodeContext.Create(settings, dataDir, _timeOf(index));
         var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.Build(context, layered, ["trttl"]));

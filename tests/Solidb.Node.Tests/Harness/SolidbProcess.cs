@@ -109,6 +109,9 @@ public sealed class SolidbProcess : IAsyncDisposable
 
     public async Task<HttpResponseMessage> GetAsync(string path) => await Http.GetAsync($"http://127.0.0.1:{HttpPort}{path}");
 
+    public async Task<HttpResponseMessage> PostAsync(string path) =>
+        await Http.PostAsync($"http://127.0.0.1:{HttpPort}{path}", content: null);
+
     public void Signal(int signal) => Signals.Send(_process.Id, signal);
 
     public void Terminate() => Signal(Signals.SigTerm);
