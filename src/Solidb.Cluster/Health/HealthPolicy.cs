@@ -57,6 +57,7 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
         }
 
         peer.LastDirect = time.GetTimestamp();
+        peer.MissesCounted = 0;
         peer.HeardEver = true;
         peer.RoundTrip = roundTrip ?? peer.RoundTrip;
         peer.ClockOffset = clockOffset ?? peer.ClockOffset;
@@ -102,11 +103,20 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
             var signal = misses >= settings.FailureThreshold ? HealthSignal.Failed
                 : misses >= settings.SuspicionThreshold ? HealthSignal.Suspect
                 : HealthSignal.Alive;
-            if (signal != peer.Signal || (signal == HealthSignal.Alive && peer.HeardEver && !peer.AliveReported))
+            if (signal == HealthSignal.Failed && peer.Signal == HealthSignal.Alive)
+            {
+                // Evaluations far apart (a stalled process) skip the suspicion phase: report it
+                // anyway, so the state machine passes through Unknown as it must.
+                changes.Add(new HealthEvent(id, peer.Uid, HealthSignal.Suspect));
+            }
+
+            var refuted = signal == HealthSignal.Alive && peer.Signal == HealthSignal.Suspect;
+            var firstHeard = signal == HealthSignal.Alive && peer.HeardEver && !peer.AliveReported;
+            if (signal != peer.Signal || firstHeard)
             {
                 peer.Signal = signal;
-                peer.AliveReported |= signal == HealthSignal.Alive && peer.HeardEver;
-                if (signal != HealthSignal.Alive || peer.HeardEver)
+                peer.AliveReported |= firstHeard;
+                if (signal != HealthSignal.Alive || refuted || firstHeard)
                 {
                     changes.Add(new HealthEvent(id, peer.Uid, signal));
                 }

@@ -151,7 +151,8 @@ public sealed class MembershipTable(NodeId self)
 
                 break;
             case (HealthSignal.Alive, NodeState.Unknown):
-                Move(entry, NodeState.Active, TransitionCause.Refuted, "suspicion refuted");
+                entry.Heard = true;
+                Move(entry, entry.Up ? NodeState.Active : NodeState.Joining, TransitionCause.Refuted, "suspicion refuted");
                 break;
             case (HealthSignal.Alive, NodeState.Failed):
                 Move(entry, NodeState.Active, TransitionCause.Refuted, "heard after it was confirmed failed");

@@ -9,7 +9,7 @@ public enum TransitionCause
     /// <summary>The failure detector suspects it (missed heartbeats up to the suspicion threshold).</summary>
     Suspected,
 
-    /// <summary>A heartbeat or a positive indirect probe arrived while it was suspected.</summary>
+    /// <summary>A heartbeat or a positive indirect probe arrived while it was suspected: back to Active, or to Joining if Akka has not reported it Up yet.</summary>
     Refuted,
 
     /// <summary>The failure detector confirmed it failed (failure threshold, no sign of life).</summary>
@@ -36,6 +36,7 @@ public static class NodeTransitions
         (NodeState.Joining, NodeState.Active, TransitionCause.Admitted) => true,
         (NodeState.Joining or NodeState.Active, NodeState.Unknown, TransitionCause.Suspected) => true,
         (NodeState.Unknown, NodeState.Active, TransitionCause.Refuted) => true,
+        (NodeState.Unknown, NodeState.Joining, TransitionCause.Refuted) => true, // suspected before Akka admitted it
         (NodeState.Unknown, NodeState.Failed, TransitionCause.ConfirmedFailed) => true,
         (NodeState.Joining or NodeState.Active or NodeState.Unknown, NodeState.Leaving, TransitionCause.Left) => true,
         (NodeState.Joining or NodeState.Active or NodeState.Unknown or NodeState.Leaving, NodeState.Failed, TransitionCause.Downed) => true,
