@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Solidb.Benchmarks.Cluster;
+
+/// <summary>A real solidb process for the cluster harness: free ports, its own data dir, status over HTTP.</summary>
+internal sealed class NodeProcess : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly Process _process;
+
+    private NodeProcess(Process process, int httpPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+    }
+
+    public int HttpPort { get; }
+
+    public static string Binary()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Solidb.Actors.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var path = dir is null ? "" : Path.Combine(dir.FullName, "src", "Solidb.Node", "bin", "Release", "net10.0", "solidb.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build Release first: {path} is missing");
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Binary(), "--node-id", nodeId, "--port", port.ToString(), "--http-port", httpPort.ToString(),
+                     "--data-dir", dataDir, "--log-level", "warning" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        if (peers.Length > 0)
+        {
+            info.ArgumentList.Add("--cluster-peers");
+            info.ArgumentList.Add(peers);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new NodeProcess(process, httpPort);
+    }
+
+    public async Task<JsonElement?> StatusAsync()
+    {
+        try
+        {
+            return await Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/_api/cluster/status");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public void Kill9() => _ = kill(_process.Id, 9);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _ = kill(_process.Id, 15); // SIGTERM: graceful leave
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // one call, no unsafe code wanted
+    private static extern int kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
+}

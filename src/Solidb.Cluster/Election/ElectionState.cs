@@ -1,0 +1,328 @@
+using Solidb.Cluster.Clock;
+using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Election;
+
+/// <summary>
+/// Raft's leader election without the log, as a plain class on injected time: terms; one vote
+/// per term, saved before it is granted; randomized election timeouts; pre-vote (a node that
+/// still hears a live leader refuses, so a node back from a partition cannot disrupt the cluster
+/// with a higher term); check-quorum (a leader that has not heard from a majority within the
+/// election timeout steps down). Leader liveness rides on the health heartbeats: the actor feeds
+/// them in through <see cref="OnHeartbeat"/> and <see cref="OnHeartbeatAck"/>.
+/// Single-threaded: the election actor owns it. Every input returns what to send or announce.
+/// </summary>
+public sealed class ElectionState
+{
+    private readonly NodeId _self;
+    private readonly ElectionSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly IVoteStore _store;
+    private readonly Random _random;
+    private readonly Func<HlcTimestamp> _stamp;
+    private readonly HashSet<NodeId> _votes = [];
+    private readonly Dictionary<NodeId, long> _lastAck = [];
+    private HashSet<NodeId> _voters = [];
+    private long _deadline;
+    private long _leaderHeardAt;
+    private bool _quorum;
+
+    public ElectionState(NodeId self, ElectionSettings settings, TimeProvider time, IVoteStore store, Random random, Func<HlcTimestamp> stamp)
+    {
+        _self = self;
+        _settings = settings;
+        _time = time;
+        _store = store;
+        _random = random;
+        _stamp = stamp;
+        var vote = store.Load();
+        Term = vote.Term;
+        VotedFor = vote.VotedFor;
+        ResetDeadline();
+    }
+
+    public long Term { get; private set; }
+    public NodeId? VotedFor { get; private set; }
+    public ElectionRole Role { get; private set; } = ElectionRole.Follower;
+
+    /// <summary>The leader this node follows (or itself), null while it knows none.</summary>
+    public NodeId? Leader { get; private set; }
+
+    /// <summary>HLC timestamp of the current leader's election, as the leader announced it.</summary>
+    public HlcTimestamp? ElectedAt { get; private set; }
+
+    public IReadOnlySet<NodeId> Voters => _voters;
+
+    /// <summary>A leader: it heard from a majority within the election timeout. A follower: it hears a live leader.</summary>
+    public bool HasQuorum => Role == ElectionRole.Leader ? _quorum : Leader is not null;
+
+    /// <summary>How many voters may fail with a majority left: floor((voters - 1) / 2).</summary>
+    public int FailureTolerance => Math.Max(0, (_voters.Count - 1) / 2);
+
+    public FencingToken? Token => Leader is { } leader && ElectedAt is { } at ? new FencingToken(Term, leader, at) : null;
+
+    /// <summary>The voting members: members that were admitted (Up) and not removed.</summary>
+    public IReadOnlyList<ElectionOutput> SetVoters(IEnumerable<NodeId> voters)
+    {
+        var outputs = new List<ElectionOutput>();
+        var before = Snapshot();
+        _voters = voters.ToHashSet();
+        var now = _time.GetTimestamp();
+        foreach (var gone in _lastAck.Keys.Where(v => !_voters.Contains(v)).ToList())
+        {
+            _lastAck.Remove(gone);
+        }
+
+        foreach (var voter in _voters.Where(v => !_lastAck.ContainsKey(v)))
+        {
+            _lastAck[voter] = now; // a new voter gets a full timeout before it counts against the leader
+        }
+
+        // Alone, a node needs nobody's vote: the first node leads at once.
+        if (Role != ElectionRole.Leader && _voters.Count == 1 && _voters.Contains(_self))
+        {
+            StartPreVote(outputs);
+        }
+
+        return Announce(before, outputs);
+    }
+
+    /// <summary>Checks the timeouts: election timeout for followers and candidates, check-quorum for the leader.</summary>
+    public IReadOnlyList<ElectionOutput> Tick()
+    {
+        var outputs = new List<ElectionOutput>();
+        var before = Snapshot();
+        var now = _time.GetTimestamp();
+        if (Role == ElectionRole.Leader)
+        {
+            var heard = _voters.Count(v => v == _self || _time.GetElapsedTime(_lastAck.GetValueOrDefault(v, long.MinValue / 2), now) <= _settings.TimeoutMax);
+            _quorum = IsMajority(heard);
+            if (!_quorum)
+            {
+                StepDown(Term);
+            }
+        }
+        else if (now >= _deadline)
+        {
+            Leader = null;
+            ElectedAt = null;
+            if (_voters.Contains(_self))
+            {
+                StartPreVote(outputs);
+            }
+            else
+            {
+                ResetDeadline();
+            }
+        }
+
+        return Announce(before, outputs);
+    }
+
+    /// <summary>A health heartbeat from <paramref name="from"/>, carrying its term and whether it leads.</summary>
+    public IReadOnlyList<ElectionOutput> OnHeartbeat(NodeId from, long term, bool fromLeader, HlcTimestamp electedAt)
+    {
+        var before = Snapshot();
+        if (term > Term)
+        {
+            StepDown(term);
+        }
+
+        if (fromLeader && term == Term && from != _self)
+        {
+            if (Role != ElectionRole.Follower)
+            {
+                StepDown(term);
+            }
+
+            Leader = from;
+            ElectedAt = electedAt;
+            _leaderHeardAt = _time.GetTimestamp();
+            ResetDeadline();
+        }
+
+        return Announce(before, []);
+    }
+
+    /// <summary>An answer to this node's heartbeat, carrying the answering node's term.</summary>
+    public IReadOnlyList<ElectionOutput> OnHeartbeatAck(NodeId from, long term)
+    {
+        var before = Snapshot();
+        if (term > Term)
+        {
+            StepDown(term);
+        }
+        else if (Role == ElectionRole.Leader && _voters.Contains(from))
+        {
+            _lastAck[from] = _time.GetTimestamp();
+        }
+
+        return Announce(before, []);
+    }
+
+    public IReadOnlyList<ElectionOutput> OnVoteRequest(NodeId candidate, long term, bool preVote)
+    {
+        var outputs = new List<ElectionOutput>();
+        var before = Snapshot();
+        if (preVote)
+        {
+            // Would we vote for it? Only if its term would be new and no live leader is heard.
+            var grant = term > Term && !HearsLiveLeader() && _voters.Contains(candidate);
+            outputs.Add(new SendVoteReply(candidate, grant ? term : Term, grant, PreVote: true));
+            return Announce(before, outputs);
+        }
+
+        if (term < Term || HearsLiveLeader())
+        {
+            outputs.Add(new SendVoteReply(candidate, Term, Granted: false, PreVote: false));
+            return Announce(before, outputs);
+        }
+
+        if (term > Term)
+        {
+            StepDown(term);
+        }
+
+        var granted = (VotedFor is null || VotedFor == candidate) && _voters.Contains(candidate);
+        if (granted && VotedFor != candidate)
+        {
+            VotedFor = candidate;
+            _store.Save(new PersistedVote(Term, VotedFor)); // durable before the vote leaves this node
+        }
+
+        if (granted)
+        {
+            ResetDeadline();
+        }
+
+        outputs.Add(new SendVoteReply(candidate, Term, granted, PreVote: false));
+        return Announce(before, outputs);
+    }
+
+    public IReadOnlyList<ElectionOutput> OnVoteReply(NodeId from, long term, bool granted, bool preVote)
+    {
+        var outputs = new List<ElectionOutput>();
+        var before = Snapshot();
+        if (preVote)
+        {
+            if (Role == ElectionRole.PreCandidate && granted && term == Term + 1 && _voters.Contains(from))
+            {
+                _votes.Add(from);
+                if (IsMajority(_votes.Count))
+                {
+                    StartElection(outputs);
+                }
+            }
+        }
+        else if (term > Term)
+        {
+            StepDown(term);
+        }
+        else if (Role == ElectionRole.Candidate && term == Term && granted && _voters.Contains(from))
+        {
+            _votes.Add(from);
+            if (IsMajority(_votes.Count))
+            {
+                BecomeLeader();
+            }
+        }
+
+        return Announce(before, outputs);
+    }
+
+    private bool HearsLiveLeader() =>
+        Role == ElectionRole.Leader
+        || (Leader is not null && _time.GetElapsedTime(_leaderHeardAt) < _settings.TimeoutMin);
+
+    private void StartPreVote(List<ElectionOutput> outputs)
+    {
+        Role = ElectionRole.PreCandidate;
+        _votes.Clear();
+        _votes.Add(_self);
+        ResetDeadline();
+        if (IsMajority(_votes.Count))
+        {
+            StartElection(outputs);
+            return;
+        }
+
+        outputs.Add(new BroadcastVoteRequest(Term + 1, PreVote: true));
+    }
+
+    private void StartElection(List<ElectionOutput> outputs)
+    {
+        Term++;
+        VotedFor = _self;
+        _store.Save(new PersistedVote(Term, _self));
+        Role = ElectionRole.Candidate;
+        Leader = null;
+        ElectedAt = null;
+        _votes.Clear();
+        _votes.Add(_self);
+        ResetDeadline();
+        if (IsMajority(_votes.Count))
+        {
+            BecomeLeader();
+            return;
+        }
+
+        outputs.Add(new BroadcastVoteRequest(Term, PreVote: false));
+    }
+
+    private void BecomeLeader()
+    {
+        Role = ElectionRole.Leader;
+        Leader = _self;
+        ElectedAt = _stamp();
+        _quorum = true;
+        var now = _time.GetTimestamp();
+        foreach (var voter in _voters)
+        {
+            _lastAck[voter] = now;
+        }
+    }
+
+    private void StepDown(long term)
+    {
+        if (term > Term)
+        {
+            Term = term;
+            VotedFor = null;
+            _store.Save(new PersistedVote(Term, null));
+            Leader = null; // a leader of an older term is no longer one
+            ElectedAt = null;
+        }
+
+        if (Role == ElectionRole.Leader)
+        {
+            Leader = null;
+            ElectedAt = null;
+        }
+
+        Role = ElectionRole.Follower;
+        _quorum = false;
+        ResetDeadline();
+    }
+
+    private bool IsMajority(int count) => _voters.Contains(_self) && count * 2 > _voters.Count;
+
+    private void ResetDeadline()
+    {
+        var spread = _settings.TimeoutMax - _settings.TimeoutMin;
+        var timeout = _settings.TimeoutMin + TimeSpan.FromTicks((long)(spread.Ticks * _random.NextDouble()));
+        _deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    private (NodeId? Leader, long Term, bool Quorum) Snapshot() => (Leader, Term, HasQuorum);
+
+    private List<ElectionOutput> Announce((NodeId? Leader, long Term, bool Quorum) before, List<ElectionOutput> outputs)
+    {
+        if (before != Snapshot())
+        {
+            outputs.Add(new LeadershipChanged(Leader, Term, HasQuorum));
+        }
+
+        return outputs;
+    }
+}
