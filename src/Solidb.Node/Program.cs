@@ -37,20 +37,19 @@ public static class Program
             PortCheck.EnsureFree(bind, settings.HttpPort, "--http-port");
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
-            var node = NodeContext.Create(settings, dataDir, TimeProvider.System);
-            await using var app = NodeHost.Build(node, layered);
-            try
+            while (true)
             {
-                await app.StartAsync();
-            }
-            catch (Exception e) when (IsBindFailure(e))
-            {
-                return Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}");
-            }
+                var (code, restart) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System), layered);
+                if (!restart)
+                {
+                    return code;
+                }
 
-            var system = app.Services.GetRequiredService<ActorSystem>();
-            await app.WaitForShutdownAsync();
-            return ExitCodeFor(CoordinatedShutdown.Get(system).ShutdownReason);
+                // Self-healing: the cluster downed this incarnation (e.g. it was on the minority
+                // side of a healed partition). Rejoin under the same node id as a new incarnation.
+                var identity = dataDir.Reincarnate();
+                Console.Error.WriteLine($"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}");
+            }
         }
         catch (Exception e) when (e is UsageException or SettingsException or DataDirectoryException)
         {
@@ -66,14 +65,28 @@ public static class Program
         }
     }
 
-    /// <summary>0 after a stop we asked for (signal or leave); 1 when the cluster removed this node.</summary>
-    private static int ExitCodeFor(CoordinatedShutdown.Reason? reason) => reason switch
+    /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code, or restart = true after being downed.</summary>
+    private static async Task<(int Code, bool Restart)> RunOnce(NodeContext node, Akka.Configuration.Config layered)
     {
-        null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => ExitOk,
-        CoordinatedShutdown.ClusterDowningReason => Fail(ExitFailure, "this node was downed by the cluster"),
-        CoordinatedShutdown.ClusterJoinUnsuccessfulReason => Fail(ExitFailure, "could not join the cluster"),
-        _ => ExitOk,
-    };
+        await using var app = NodeHost.Build(node, layered);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception e) when (IsBindFailure(e))
+        {
+            return (Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}"), false);
+        }
+
+        var system = app.Services.GetRequiredService<ActorSystem>();
+        await app.WaitForShutdownAsync();
+        return CoordinatedShutdown.Get(system).ShutdownReason switch
+        {
+            null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, false),
+            CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), false),
+            _ => (ExitOk, true), // downed by the cluster (or quarantined by it)
+        };
+    }
 
     private static int Fail(int code, string message)
     {

@@ -62,7 +62,8 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
             .Select(id => candidates[id])
             .ToList();
         _policy.Monitor(monitored.Select(m => (m.NodeId, m.Uid)));
-        _heartbeat.Tell(new MonitorPeers(monitored.Select(ToPeer).ToImmutableArray()));
+        var others = snapshot.Members.Where(m => m.NodeId != _node.NodeId).Select(ToPeer).ToImmutableArray();
+        _heartbeat.Tell(new MonitorPeers(monitored.Select(ToPeer).ToImmutableArray(), others));
         _reports.Retain(snapshot.Members.ToDictionary(m => m.NodeId, m => m.Uid));
     }
 

@@ -9,8 +9,11 @@ namespace Solidb.Cluster.Health;
 /// <summary>A peer this node monitors, with where to reach its heartbeat actor.</summary>
 public sealed record MonitoredPeer(NodeId NodeId, long Uid, Address Address);
 
-/// <summary>Failure detector -> heartbeat actor: the peers to send heartbeats to.</summary>
-public sealed record MonitorPeers(ImmutableArray<MonitoredPeer> Peers);
+/// <summary>
+/// Failure detector -> heartbeat actor: the peers it monitors (heartbeats every interval), and
+/// every other member (a leader sends its heartbeats to all voters).
+/// </summary>
+public sealed record MonitorPeers(ImmutableArray<MonitoredPeer> Peers, ImmutableArray<MonitoredPeer> Members);
 
 /// <summary>Heartbeat actor -> failure detector: a direct sign of life.</summary>
 public sealed record HeardFrom(NodeId NodeId, long Uid, TimeSpan? RoundTrip);

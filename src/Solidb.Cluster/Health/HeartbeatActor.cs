@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
+using Solidb.Cluster.Election;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Protocol;
@@ -21,17 +22,22 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private readonly NodeContext _node;
     private readonly IActorRef _detector;
+    private readonly IActorRef _election;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _selfUid = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.Uid;
     private readonly Dictionary<NodeId, (long Seq, long SentAt)[]> _pending = [];
     private readonly Dictionary<long, (IActorRef Requester, NodeId Target, long TargetUid, long RequesterSeq)> _probesForOthers = [];
     private ImmutableArray<MonitoredPeer> _peers = [];
+    private ImmutableArray<MonitoredPeer> _members = [];
+    private ElectionView _view = ElectionView.Initial;
     private long _seq;
 
-    public HeartbeatActor(NodeContext node, IActorRef detector)
+    public HeartbeatActor(NodeContext node, IActorRef detector, IActorRef election)
     {
         _node = node;
         _detector = detector;
+        _election = election;
+        Receive<ElectionView>(v => _view = v);
         Receive<MonitorPeers>(OnMonitorPeers);
         Receive<Beat>(_ => SendHeartbeats());
         Receive<Heartbeat>(OnHeartbeat);
@@ -46,8 +52,8 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(NodeContext node, IActorRef detector) =>
-        Akka.Actor.Props.Create(() => new HeartbeatActor(node, detector));
+    public static Props Props(NodeContext node, IActorRef detector, IActorRef election) =>
+        Akka.Actor.Props.Create(() => new HeartbeatActor(node, detector, election));
 
     public static ActorPath PathAt(Address address) =>
         new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
@@ -55,11 +61,10 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(Beat), Beat.Instance, _node.Settings.Health.HeartbeatInterval);
 
-    private long Term => 0;
-
     private void OnMonitorPeers(MonitorPeers m)
     {
         _peers = m.Peers;
+        _members = m.Members;
         foreach (var gone in _pending.Keys.Where(id => !m.Peers.Any(p => p.NodeId == id)).ToList())
         {
             _pending.Remove(gone);
@@ -69,11 +74,16 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     private void SendHeartbeats()
     {
         var now = _node.Time.GetTimestamp();
-        foreach (var peer in _peers)
+        // A leader reaches every voter, so each follower hears it (and answers) every interval.
+        var targets = _view.IsLeader
+            ? _peers.Concat(_members.Where(m => _view.Voters.Contains(m.NodeId))).DistinctBy(p => p.NodeId)
+            : _peers;
+        foreach (var peer in targets)
         {
             var seq = ++_seq;
             Remember(peer.NodeId, seq, now);
-            Send(Context.ActorSelection(PathAt(peer.Address)), new Heartbeat(_node.NodeId.Value, _selfUid, seq, Term, _node.Gate.Stamp()));
+            Send(Context.ActorSelection(PathAt(peer.Address)),
+                new Heartbeat(_node.NodeId.Value, _selfUid, seq, _view.Term, _view.IsLeader, _view.ElectedAt, _node.Gate.Stamp()));
             _node.Counters.HeartbeatSent();
         }
     }
@@ -86,8 +96,9 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
 
         _node.Counters.HeartbeatReceived();
-        Send(Context.ActorSelection(Sender.Path), new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, Term, _node.Gate.Stamp()));
+        Send(Context.ActorSelection(Sender.Path), new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, _view.Term, _node.Gate.Stamp()));
         _detector.Tell(new HeardFrom(from, m.FromUid, null));
+        _election.Tell(new HeartbeatObserved(from, m.Term, m.IsLeader, m.ElectedAt));
     }
 
     private void OnAck(HeartbeatAck m)
@@ -108,6 +119,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
 
         _detector.Tell(new HeardFrom(from, m.FromUid, rtt));
+        _election.Tell(new HeartbeatAckObserved(from, m.Term));
     }
 
     private void OnProbeThrough(ProbeThrough m)

@@ -27,7 +27,7 @@ public sealed class DataDirectory : IDisposable
 
     public string Path { get; }
 
-    public NodeIdentity Identity { get; }
+    public NodeIdentity Identity { get; private set; }
 
     /// <summary>True when this start generated the node id (first start without --node-id).</summary>
     public bool IdGenerated { get; }
@@ -60,6 +60,16 @@ public sealed class DataDirectory : IDisposable
             lockStream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts a new incarnation of the same node in this process (after the cluster downed the
+    /// previous one): the persisted counter grows by one, the node id stays.
+    /// </summary>
+    public NodeIdentity Reincarnate()
+    {
+        Identity = Identity with { Incarnation = NextIncarnation(Path) };
+        return Identity;
     }
 
     /// <summary>The full path of a file inside the directory.</summary>

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Solidb.Cluster.Clock;
+using Solidb.Cluster.Election;
 using Solidb.Cluster.Health;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Protocol;
@@ -12,8 +13,9 @@ namespace Solidb.Cluster.Manager;
 /// <summary>
 /// The node's supervisor, <c>/user/solidb-cluster</c>. It owns the node's identity and the
 /// <see cref="MembershipTable"/> (fed by Akka.Cluster events and the failure detector's
-/// signals), supervises the clock, heartbeat and failure-detector actors, downs confirmed-failed
-/// members per <see cref="DowningRule"/>, and answers the actor-message API.
+/// signals), supervises the clock, heartbeat, failure-detector and election actors, downs
+/// confirmed-failed members while it is the elected leader with a quorum
+/// (<see cref="DowningRule"/>), and answers the actor-message API.
 /// </summary>
 public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 {
@@ -24,9 +26,12 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly MembershipTable _table;
     private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly HashSet<IActorRef> _leaderSubscribers = [];
     private readonly HashSet<long> _downed = [];
     private HealthStats _health = HealthStats.Empty;
     private IActorRef _detector = ActorRefs.Nobody;
+    private IActorRef _election = ActorRefs.Nobody;
+    private LeaderInfo _leader = LeaderInfo.None;
     private long _published;
     private NodeId? _leaderLogged;
 
@@ -36,7 +41,10 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _table = new MembershipTable(node.NodeId);
         Receive<ClusterEvent.CurrentClusterState>(OnCurrentState);
         Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, introduce: e is ClusterEvent.MemberUp));
-        Receive<ClusterEvent.LeaderChanged>(e => Apply(_table.SetLeader(e.Leader is null ? null : AkkaMembers.HostPort(e.Leader))));
+        Receive<LeaderInfo>(OnLeaderInfo);
+        Receive<GetLeader>(_ => Sender.Tell(_leader));
+        Receive<SubscribeLeader>(OnSubscribeLeader);
+        Receive<UnsubscribeLeader>(m => Unsubscribe(m.Subscriber));
         Receive<HealthSignals>(OnHealthSignals);
         Receive<HealthStats>(s => _health = s);
         Receive<Introduce>(OnIntroduce);
@@ -59,10 +67,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             _node.Address, _node.HttpAddress, string.Join(", ", _node.Settings.SeedOrder()));
         Context.ActorOf(ClockActor.Props(_node), ClockActor.Name);
         _detector = Context.ActorOf(FailureDetectorActor.Props(_node), FailureDetectorActor.Name);
-        var heartbeat = Context.ActorOf(HeartbeatActor.Props(_node, _detector), HeartbeatActor.Name);
+        _election = Context.ActorOf(ElectionActor.Props(_node), ElectionActor.Name);
+        var heartbeat = Context.ActorOf(HeartbeatActor.Props(_node, _detector, _election), HeartbeatActor.Name);
         _detector.Tell(new FailureDetectorActor.UseHeartbeat(heartbeat));
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
-            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.LeaderChanged));
+        _election.Tell(new ElectionActor.UseHeartbeat(heartbeat));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
         Timers.StartPeriodicTimer(nameof(DownFailed), DownFailed.Instance, _node.Settings.Health.HeartbeatInterval);
     }
 
@@ -71,7 +80,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private void OnCurrentState(ClusterEvent.CurrentClusterState state)
     {
         var members = state.Members.Select(AkkaMembers.Observe).OfType<ObservedMember>();
-        Apply(_table.Reset(members, state.Leader is null ? null : AkkaMembers.HostPort(state.Leader)));
+        Apply(_table.Reset(members, LeaderAddress()));
         foreach (var member in state.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up))
         {
             IntroduceTo(member);
@@ -152,6 +161,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _published = change.Snapshot.Version;
         var message = new MembershipChanged(change.Snapshot);
         _detector.Tell(message);
+        _election.Tell(message);
         foreach (var subscriber in _subscribers)
         {
             subscriber.Tell(message);
@@ -160,13 +170,36 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         DownConfirmedFailures();
     }
 
+    private void OnLeaderInfo(LeaderInfo info)
+    {
+        _leader = info;
+        Apply(_table.SetLeader(LeaderAddress()));
+        var message = new LeaderChanged(info);
+        foreach (var subscriber in _leaderSubscribers)
+        {
+            subscriber.Tell(message);
+        }
+    }
+
+    private string? LeaderAddress() => _leader.Leader is { } id ? _table.Snapshot.Find(id)?.Address : null;
+
+    private void OnSubscribeLeader(SubscribeLeader m)
+    {
+        if (_leaderSubscribers.Add(m.Subscriber))
+        {
+            Context.Watch(m.Subscriber);
+        }
+
+        m.Subscriber.Tell(new LeaderChanged(_leader));
+    }
+
     private void DownConfirmedFailures()
     {
-        foreach (var member in DowningRule.ToDown(_table.Snapshot, _node.NodeId))
+        foreach (var member in DowningRule.ToDown(_table.Snapshot, _node.NodeId, _leader))
         {
             if (_downed.Add(member.Uid))
             {
-                _log.Info("Downing {0} at {1}: confirmed Failed, and this node holds a majority", member.NodeId, member.Address);
+                _log.Info("Downing {0} at {1}: confirmed Failed; this node leads term {2} with a quorum", member.NodeId, member.Address, _leader.Term);
             }
 
             var address = AkkaMembers.ToAddress(member.Address, _cluster.SelfAddress);
@@ -191,7 +224,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         var self = snapshot.Find(_node.NodeId);
         return new ClusterStatus(_node.NodeId, _node.Address, _node.HttpAddress, _node.Identity.Incarnation,
             self?.State ?? NodeState.Joining, snapshot.Leader, members, snapshot.Version, _node.StartedAt,
-            NodeContext.ModuleVersion, _node.Clock.Now(), _node.Counters.Snapshot());
+            NodeContext.ModuleVersion, _node.Clock.Now(), _node.Counters.Snapshot(), _leader);
     }
 
     private void OnSubscribe(SubscribeMembership m)
@@ -206,7 +239,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     private void Unsubscribe(IActorRef subscriber)
     {
-        if (_subscribers.Remove(subscriber))
+        var removed = _subscribers.Remove(subscriber) | _leaderSubscribers.Remove(subscriber);
+        if (removed && !_subscribers.Contains(subscriber) && !_leaderSubscribers.Contains(subscriber))
         {
             Context.Unwatch(subscriber);
         }

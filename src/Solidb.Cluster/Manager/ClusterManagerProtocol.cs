@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Solidb.Cluster.Clock;
+using Solidb.Cluster.Election;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Stats;
 
@@ -27,7 +28,8 @@ public sealed record ClusterStatus(
     DateTimeOffset StartedAt,
     string Version,
     HlcTimestamp Hlc,
-    CountersSnapshot Counters);
+    CountersSnapshot Counters,
+    LeaderInfo Election);
 
 /// <summary>One member in the status: membership plus what this node's health monitoring knows of it.</summary>
 /// <param name="LastHeartbeatAgo">Null for this node itself and for peers it does not monitor.</param>

@@ -1,5 +1,6 @@
 using Solidb.Cluster.Clock;
 using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Election;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Stats;
@@ -9,8 +10,9 @@ namespace Solidb.Cluster.Manager;
 /// <summary>Everything a node's actors share for one run: settings, identity, time, clock, counters.</summary>
 public sealed class NodeContext
 {
-    private NodeContext(ClusterSettings settings, NodeIdentity identity, TimeProvider time, ClockBoundFile bound)
+    private NodeContext(ClusterSettings settings, NodeIdentity identity, TimeProvider time, ClockBoundFile bound, IVoteStore votes)
     {
+        VoteStore = votes;
         Settings = settings;
         Identity = identity;
         Time = time;
@@ -33,6 +35,7 @@ public sealed class NodeContext
     public ClockGate Gate { get; }
     public HybridLogicalClock Clock => Gate.Clock;
     public ClockBoundFile BoundFile { get; }
+    public IVoteStore VoteStore { get; }
 
     public NodeId NodeId => Identity.NodeId;
     public string Address => Settings.Self.ToString();
@@ -44,7 +47,9 @@ public sealed class NodeContext
     /// </summary>
     public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time)
     {
-        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path));
+        var votes = VoteFile.In(dataDir.Path);
+        votes.Load(); // a corrupt vote file stops start-up here, with its name, not later in an actor
+        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes);
         context.PersistClockBound();
         return context;
     }

@@ -12,6 +12,9 @@ public sealed record MemberView(NodeId NodeId, string Address, long Uid, NodeSta
 
     /// <summary>The member's incarnation (one per start), from its introduction; 0 until it arrives.</summary>
     public long Incarnation { get; init; }
+
+    /// <summary>Akka.Cluster admitted this incarnation (it was Up): from then until removal it votes.</summary>
+    public bool Admitted { get; init; }
 }
 
 /// <summary>
@@ -23,4 +26,11 @@ public sealed record MembershipSnapshot(long Version, ImmutableArray<MemberView>
     public static MembershipSnapshot Empty { get; } = new(0, [], null);
 
     public MemberView? Find(NodeId id) => Members.FirstOrDefault(m => m.NodeId == id);
+
+    /// <summary>
+    /// The voting members: admitted (Up in Akka.Cluster) and not removed. Joining members do not
+    /// vote until admitted; Unknown, Failed and Leaving ones still count until they are removed,
+    /// so a partition cannot shrink the majority it must reach.
+    /// </summary>
+    public IEnumerable<NodeId> Voters => Members.Where(m => m.Admitted).Select(m => m.NodeId);
 }

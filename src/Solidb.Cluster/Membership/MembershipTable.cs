@@ -192,7 +192,7 @@ public sealed class MembershipTable(NodeId self)
     {
         var members = _entries.Values
             .OrderBy(e => e.NodeId)
-            .Select(e => new MemberView(e.NodeId, e.Address, e.Uid, e.State) { HttpAddress = e.HttpAddress, Incarnation = e.Incarnation })
+            .Select(e => new MemberView(e.NodeId, e.Address, e.Uid, e.State) { HttpAddress = e.HttpAddress, Incarnation = e.Incarnation, Admitted = e.Up })
             .ToImmutableArray();
         NodeId? leader = _entries.Values.FirstOrDefault(e => e.Address == _leaderAddress)?.NodeId;
         if (leader != Snapshot.Leader || !members.SequenceEqual(Snapshot.Members))

@@ -6,10 +6,15 @@ namespace Solidb.Cluster.Protocol;
 // Health traffic between nodes. Senders identify themselves by node id and Akka uid (one per
 // incarnation), so evidence about an old incarnation never counts for a new one.
 
-/// <summary>Every heartbeat interval, to each monitored peer's heartbeat actor. Term: the sender's election term (0 until elections exist).</summary>
-public sealed record Heartbeat(string From, long FromUid, long Seq, long Term, HlcTimestamp Sent) : IStamped;
+/// <summary>
+/// Every heartbeat interval, to each monitored peer's heartbeat actor (a leader: to every
+/// voter too). Carries the sender's election term, whether it leads in that term and when it
+/// was elected: followers learn of the leader's liveness from these, with no message stream of
+/// its own.
+/// </summary>
+public sealed record Heartbeat(string From, long FromUid, long Seq, long Term, bool IsLeader, HlcTimestamp ElectedAt, HlcTimestamp Sent) : IStamped;
 
-/// <summary>The answer to a <see cref="Heartbeat"/>; echoes its sequence number for the round-trip time.</summary>
+/// <summary>The answer to a <see cref="Heartbeat"/>: echoes its sequence number (round-trip time) and carries the answerer's term (check-quorum).</summary>
 public sealed record HeartbeatAck(string From, long FromUid, long Seq, long Term, HlcTimestamp Sent) : IStamped;
 
 /// <summary>"Can you reach Target?": sent to up to k other members when a peer is suspected.</summary>

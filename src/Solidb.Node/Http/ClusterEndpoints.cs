@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Solidb.Cluster.Hosting;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
 
 namespace Solidb.Node.Http;
 
@@ -13,20 +14,28 @@ public static class ClusterEndpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
-        app.MapGet("/_api/cluster/status", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
+        app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
+        app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
         {
-            try
+            var status = await AskStatus(manager, ct);
+            if (status is null)
             {
-                var actor = await manager.GetAsync(ct);
-                var status = await actor.Ask<ClusterStatus>(GetClusterStatus.Instance, AskTimeout, ct);
-                return Results.Json(StatusResponse.From(status), JsonDefaults.Options);
+                return Results.Json(new ReadinessResponse("not_ready", "the cluster supervisor did not answer in time", NodeState.Joining, false, null),
+                    JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-            catch (AskTimeoutException)
-            {
-                return Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), JsonDefaults.Options,
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
+
+            var reason = status.State != NodeState.Active ? $"this node is {status.State}, not Active"
+                : !status.Election.HasQuorum ? "no quorum: this node does not reach a majority with a leader"
+                : null;
+            return Results.Json(new ReadinessResponse(reason is null ? "ready" : "not_ready", reason, status.State, status.Election.HasQuorum,
+                    status.Election.Leader?.Value), JsonDefaults.Options,
+                statusCode: reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
+        app.MapGet("/_api/cluster/status", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
+            await AskStatus(manager, ct) is { } status
+                ? Results.Json(StatusResponse.From(status), JsonDefaults.Options)
+                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), JsonDefaults.Options,
+                    statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPost("/_api/cluster/leave", async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
         {
             // Leaving takes the node out of the cluster: only an operator on this machine may ask.
@@ -39,5 +48,18 @@ public static class ClusterEndpoints
             (await manager.GetAsync(ct)).Tell(LeaveCluster.Instance);
             return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted);
         });
+    }
+
+    private static async Task<ClusterStatus?> AskStatus(IRequiredActor<SolidbClusterActor> manager, CancellationToken ct)
+    {
+        try
+        {
+            var actor = await manager.GetAsync(ct);
+            return await actor.Ask<ClusterStatus>(GetClusterStatus.Instance, AskTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
     }
 }

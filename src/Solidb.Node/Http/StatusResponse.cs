@@ -17,11 +17,17 @@ public sealed record StatusResponse(
     DateTimeOffset StartedAt,
     string Version,
     string Hlc,
+    long Term,
+    string? ElectedAt,
+    bool HasQuorum,
+    int Voters,
+    int FailureTolerance,
     CountersSnapshot Stats)
 {
     public static StatusResponse From(ClusterStatus s) => new(
-        s.NodeId.Value, s.Address, s.HttpAddress, s.Incarnation, s.State, s.Leader?.Value,
-        s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version, s.Hlc.ToString(), s.Counters);
+        s.NodeId.Value, s.Address, s.HttpAddress, s.Incarnation, s.State, s.Election.Leader?.Value,
+        s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version, s.Hlc.ToString(),
+        s.Election.Term, s.Election.ElectedAt?.ToString(), s.Election.HasQuorum, s.Election.Voters, s.Election.FailureTolerance, s.Counters);
 }
 
 public sealed record MemberResponse(
@@ -49,3 +55,5 @@ public sealed record HealthResponse(string Status);
 public sealed record ErrorResponse(string Error);
 
 public sealed record LeaveResponse(string Status, string NodeId);
+
+public sealed record ReadinessResponse(string Status, string? Reason, NodeState State, bool HasQuorum, string? Leader);

@@ -469,7 +469,7 @@ public sealed class MembershipTableTests
 
         var change = Observe(B, UidB, late);
 
-        Assert.Equal(new MemberView(B, AddressB, UidB2, NodeState.Active), change.Snapshot.Find(B));
+        Assert.Equal(new MemberView(B, AddressB, UidB2, NodeState.Active) { Admitted = true }, change.Snapshot.Find(B));
         Assert.Empty(change.Applied);
         Assert.Empty(change.Rejected);
         Assert.Equal(before.Version, change.Snapshot.Version);
@@ -484,7 +484,7 @@ public sealed class MembershipTableTests
 
         var change = Observe(B, UidB2, status);
 
-        Assert.Equal(new MemberView(B, AddressB, UidB, NodeState.Active), change.Snapshot.Find(B));
+        Assert.Equal(new MemberView(B, AddressB, UidB, NodeState.Active) { Admitted = true }, change.Snapshot.Find(B));
         Assert.Empty(change.Applied);
 
         // That incarnation is retired: it cannot join afterwards.
@@ -543,7 +543,7 @@ public sealed class MembershipTableTests
             (() => Observe(A, UidA, MemberStatus.Joining), false),
             (() => Observe(A, UidA, MemberStatus.Up), true),
             (() => Observe(B, UidB, MemberStatus.Joining), true),
-            (() => Observe(B, UidB, MemberStatus.Up), false), // still Joining: not heard
+            (() => Observe(B, UidB, MemberStatus.Up), true), // still Joining (not heard), but admitted: it votes now
             (() => _table.Health(B, UidB, HealthSignal.Alive), true),
             (() => _table.Health(B, UidB, HealthSignal.Alive), false),
             (() => _table.SetLeader(AddressA), true),

@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Protocol;
+
+namespace Solidb.Cluster.Election;
+
+/// <summary>
+/// <c>/user/solidb-cluster/election</c>: drives <see cref="ElectionState"/>. Voters come from the
+/// supervisor's membership snapshots, leader liveness from the heartbeat actor, votes over the
+/// wire. Leadership changes go to the supervisor (status, downing, API) and to the heartbeat
+/// actor (what heartbeats carry, whom a leader must reach).
+/// </summary>
+public sealed class ElectionActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "election";
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly NodeContext _node;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ElectionState _state;
+    private IActorRef _heartbeat = ActorRefs.Nobody;
+    private MembershipSnapshot _membership = MembershipSnapshot.Empty;
+    private Akka.Actor.Address? _template;
+
+    public ElectionActor(NodeContext node)
+    {
+        _node = node;
+        _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, new Random(), node.Clock.Now);
+        Receive<UseHeartbeat>(m =>
+        {
+            _heartbeat = m.Heartbeat;
+            Publish();
+        });
+        Receive<MembershipChanged>(m =>
+        {
+            _membership = m.Snapshot;
+            Handle(_state.SetVoters(m.Snapshot.Voters));
+            Publish(); // voter count and failure tolerance may change without a leadership change
+        });
+        Receive<ElectionTick>(_ => Handle(_state.Tick()));
+        Receive<HeartbeatObserved>(m => Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt)));
+        Receive<HeartbeatAckObserved>(m => Handle(_state.OnHeartbeatAck(m.From, m.Term)));
+        Receive<RequestVote>(OnRequestVote);
+        Receive<VoteReply>(OnVoteReply);
+        ReceiveAny(m => _node.Dropped(m, _log, Name));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new ElectionActor(node));
+
+    public static ActorPath PathAt(Akka.Actor.Address address) =>
+        new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
+
+    protected override void PreStart()
+    {
+        _template = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+        _log.Info("Election state loaded: term {0}, voted for {1}", _state.Term, _state.VotedFor?.ToString() ?? "nobody");
+        Timers.StartPeriodicTimer(nameof(ElectionTick), ElectionTick.Instance, TickInterval);
+    }
+
+    private void OnRequestVote(RequestVote m)
+    {
+        if (_node.TryNodeId(m.Candidate, _log, out var candidate) && _node.Admit(m, candidate, _log))
+        {
+            Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote));
+        }
+    }
+
+    private void OnVoteReply(VoteReply m)
+    {
+        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        {
+            Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote));
+        }
+    }
+
+    private void Handle(IReadOnlyList<ElectionOutput> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case BroadcastVoteRequest b:
+                    _log.Info("{0} for term {1} among {2} voters", b.PreVote ? "Pre-vote" : "Election", b.Term, _state.Voters.Count);
+                    foreach (var voter in _state.Voters.Where(v => v != _node.NodeId))
+                    {
+                        SendTo(voter, new RequestVote(_node.NodeId.Value, b.Term, b.PreVote, _node.Gate.Stamp()));
+                    }
+
+                    break;
+                case SendVoteReply r:
+                    if (!r.PreVote && r.Granted)
+                    {
+                        _log.Info("Voted for {0} in term {1}", r.To, r.Term);
+                    }
+
+                    SendTo(r.To, new VoteReply(_node.NodeId.Value, r.Term, r.Granted, r.PreVote, _node.Gate.Stamp()));
+                    break;
+                case LeadershipChanged c:
+                    _log.Info("Leader: {0}, term {1}, quorum {2} (this node is {3})",
+                        c.Leader?.ToString() ?? "none", c.Term, c.HasQuorum ? "yes" : "no", _state.Role);
+                    Publish();
+                    break;
+            }
+        }
+    }
+
+    private void SendTo(NodeId node, object message)
+    {
+        if (_membership.Find(node) is { } member)
+        {
+            Context.ActorSelection(PathAt(AkkaMembers.ToAddress(member.Address, _template!))).Tell(message);
+        }
+    }
+
+    private void Publish()
+    {
+        var info = new LeaderInfo(_state.Leader, _state.Term, _state.ElectedAt, _state.HasQuorum, _state.Voters.Count, _state.FailureTolerance);
+        Context.Parent.Tell(info);
+        _heartbeat.Tell(new ElectionView(_state.Term, _state.Role == ElectionRole.Leader,
+            _state.ElectedAt ?? Clock.HlcTimestamp.Zero, _state.Voters.ToImmutableHashSet()));
+    }
+
+    /// <summary>Supervisor -> election: where the heartbeat actor is.</summary>
+    public sealed record UseHeartbeat(IActorRef Heartbeat);
+
+    private sealed record ElectionTick
+    {
+        public static ElectionTick Instance { get; } = new();
+    }
+}
