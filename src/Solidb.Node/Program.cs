@@ -37,9 +37,11 @@ public static class Program
             PortCheck.EnsureFree(bind, settings.HttpPort, "--http-port");
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
+            var rejoinOnly = false;
             while (true)
             {
-                var (code, restart) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System), layered);
+                await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
+                var (code, restart) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered);
                 if (!restart)
                 {
                     return code;
@@ -48,6 +50,7 @@ public static class Program
                 // Self-healing: the cluster downed this incarnation (e.g. it was on the minority
                 // side of a healed partition). Rejoin under the same node id as a new incarnation.
                 var identity = dataDir.Reincarnate();
+                rejoinOnly = true;
                 Console.Error.WriteLine($"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}");
             }
         }

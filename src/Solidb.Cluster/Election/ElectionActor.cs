@@ -85,6 +85,15 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
             switch (output)
             {
                 case BroadcastVoteRequest b:
+                    if (b.PreVote)
+                    {
+                        _node.Counters.PreVoteStarted();
+                    }
+                    else
+                    {
+                        _node.Counters.ElectionStarted();
+                    }
+
                     _log.Info("{0} for term {1} among {2} voters", b.PreVote ? "Pre-vote" : "Election", b.Term, _state.Voters.Count);
                     foreach (var voter in _state.Voters.Where(v => v != _node.NodeId))
                     {

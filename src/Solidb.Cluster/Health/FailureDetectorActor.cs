@@ -56,7 +56,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
     {
         _membership = snapshot;
         var candidates = snapshot.Members
-            .Where(m => m.NodeId != _node.NodeId && m.State is not (NodeState.Leaving or NodeState.Failed))
+            .Where(m => m.NodeId != _node.NodeId && m.State != NodeState.Leaving && !m.Downed)
             .ToDictionary(m => m.NodeId);
         var monitored = MonitorRing.Successors(_node.NodeId, candidates.Keys, _node.Settings.Health.MonitoredPeers)
             .Select(id => candidates[id])

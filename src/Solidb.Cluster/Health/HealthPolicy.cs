@@ -19,8 +19,9 @@ public sealed record PeerHealth(NodeId Peer, long Uid, HealthSignal Signal, long
 /// heartbeats are the whole heartbeat intervals since its last sign of life: a direct heartbeat
 /// (or the answer to ours), or a positive indirect probe. From the suspicion threshold on it is
 /// Suspect and is probed through other members every interval while the direct link stays
-/// silent; at the failure threshold, with no sign of life at all, it is Failed, for good (only a
-/// new incarnation comes back). Counting whole intervals since the last arrival means jitter
+/// silent; at the failure threshold, with no sign of life at all, it is Failed. A Failed peer
+/// heard again is reported Alive: the membership table decides whether that can count (only if
+/// nobody downed it meanwhile). Counting whole intervals since the last arrival means jitter
 /// below one interval never adds a miss beyond one.
 /// </summary>
 public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
@@ -94,11 +95,6 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
                 reachability.Add(id);
             }
 
-            if (peer.Signal == HealthSignal.Failed)
-            {
-                continue;
-            }
-
             var misses = Misses(Math.Max(peer.LastDirect, peer.LastIndirect));
             var signal = misses >= settings.FailureThreshold ? HealthSignal.Failed
                 : misses >= settings.SuspicionThreshold ? HealthSignal.Suspect
@@ -110,7 +106,7 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
                 changes.Add(new HealthEvent(id, peer.Uid, HealthSignal.Suspect));
             }
 
-            var refuted = signal == HealthSignal.Alive && peer.Signal == HealthSignal.Suspect;
+            var refuted = signal == HealthSignal.Alive && peer.Signal is HealthSignal.Suspect or HealthSignal.Failed;
             var firstHeard = signal == HealthSignal.Alive && peer.HeardEver && !peer.AliveReported;
             if (signal != peer.Signal || firstHeard)
             {

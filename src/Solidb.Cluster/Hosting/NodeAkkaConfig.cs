@@ -23,7 +23,10 @@ public static class NodeAkkaConfig
         var s = node.Settings;
         var adapters = transportAdapters ?? [];
         var protocol = adapters.Count == 0 ? Protocol : "akka." + string.Join(".", adapters) + ".tcp";
-        var seeds = s.SeedOrder().Select(p => SolidbConfig.Quote($"{protocol}://{SystemName}@{p}"));
+        // A rejoining incarnation leaves itself out of the seeds: Akka lets only the first seed
+        // form a new cluster, so without itself in the list it can only join an existing one.
+        var order = node.RejoinOnly ? s.SeedOrder().Where(p => p != s.Self) : s.SeedOrder();
+        var seeds = order.Select(p => SolidbConfig.Quote($"{protocol}://{SystemName}@{p}"));
 
         var hocon = new StringBuilder()
             .AppendLine($"akka.loglevel = {AkkaLogLevel(s.LogLevel)}")

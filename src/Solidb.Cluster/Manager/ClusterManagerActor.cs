@@ -32,6 +32,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private IActorRef _detector = ActorRefs.Nobody;
     private IActorRef _election = ActorRefs.Nobody;
     private LeaderInfo _leader = LeaderInfo.None;
+    private readonly IsolationWatch _isolation;
+    private bool _rejoining;
     private long _published;
     private NodeId? _leaderLogged;
 
@@ -39,6 +41,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     {
         _node = node;
         _table = new MembershipTable(node.NodeId);
+        _isolation = new IsolationWatch(node.Time, node.Settings.Election.RejoinAfter);
         Receive<ClusterEvent.CurrentClusterState>(OnCurrentState);
         Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, introduce: e is ClusterEvent.MemberUp));
         Receive<LeaderInfo>(OnLeaderInfo);
@@ -53,7 +56,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<UnsubscribeMembership>(m => Unsubscribe(m.Subscriber));
         Receive<Terminated>(t => Unsubscribe(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
-        Receive<DownFailed>(_ => DownConfirmedFailures());
+        Receive<DownFailed>(_ =>
+        {
+            DownConfirmedFailures();
+            RejoinIfIsolated();
+        });
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 
@@ -63,8 +70,9 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _log.Info("Node {0} (incarnation {1}) at {2}, HTTP {3}; seed order: {4}", _node.NodeId, _node.Identity.Incarnation,
-            _node.Address, _node.HttpAddress, string.Join(", ", _node.Settings.SeedOrder()));
+        _log.Info("Node {0} (incarnation {1}) at {2}, HTTP {3}; seed nodes: {4}{5}", _node.NodeId, _node.Identity.Incarnation,
+            _node.Address, _node.HttpAddress, string.Join(", ", _cluster.Settings.SeedNodes.Select(AkkaMembers.HostPort)),
+            _node.RejoinOnly ? " (rejoining: join only, never form a cluster)" : "");
         Context.ActorOf(ClockActor.Props(_node), ClockActor.Name);
         _detector = Context.ActorOf(FailureDetectorActor.Props(_node), FailureDetectorActor.Name);
         _election = Context.ActorOf(ElectionActor.Props(_node), ElectionActor.Name);
@@ -113,7 +121,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     private void IntroduceTo(Member member)
     {
-        var introduction = new Introduce(_node.NodeId.Value, _node.Identity.Incarnation, _node.HttpAddress, NodeContext.ModuleVersion, _node.Gate.Stamp());
+        var introduction = new Introduce(_node.NodeId.Value, _cluster.SelfUniqueAddress.Uid, _node.Identity.Incarnation, _node.HttpAddress, NodeContext.ModuleVersion, _node.Gate.Stamp());
         if (member.Address.Equals(_cluster.SelfAddress))
         {
             Self.Tell(introduction);
@@ -131,7 +139,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         }
 
         var from = Sender.Path.Address.HasLocalScope ? _node.Address : AkkaMembers.HostPort(Sender.Path.Address);
-        Apply(_table.Introduced(id, from, m.HttpAddress, m.Incarnation));
+        Apply(_table.Introduced(id, m.Uid, from, m.HttpAddress, m.Incarnation));
     }
 
     private void Apply(TableChange change)
@@ -205,6 +213,25 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             var address = AkkaMembers.ToAddress(member.Address, _cluster.SelfAddress);
             _cluster.Down(address);
         }
+    }
+
+    /// <summary>
+    /// Self-healing for the minority side of a partition: its Akka.Cluster state is stale (the
+    /// majority has downed it, or will), and the majority's Akka.Remote quarantines it, so it
+    /// cannot simply reconnect. Stopping with the downing reason makes the host start a new
+    /// incarnation that only joins an existing cluster.
+    /// </summary>
+    private void RejoinIfIsolated()
+    {
+        if (_rejoining || !_isolation.ShouldRejoin(_table.Snapshot, _leader))
+        {
+            return;
+        }
+
+        _rejoining = true;
+        _log.Warning("No quorum for {0}s and a majority of the voters unreachable: restarting as a new incarnation that rejoins the cluster",
+            _node.Settings.Election.RejoinAfter.TotalSeconds);
+        CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
     }
 
     private ClusterStatus Status()

@@ -15,6 +15,9 @@ public sealed record MemberView(NodeId NodeId, string Address, long Uid, NodeSta
 
     /// <summary>Akka.Cluster admitted this incarnation (it was Up): from then until removal it votes.</summary>
     public bool Admitted { get; init; }
+
+    /// <summary>Akka.Cluster downed this incarnation: it is Failed for good and only removal follows.</summary>
+    public bool Downed { get; init; }
 }
 
 /// <summary>

@@ -14,6 +14,7 @@ public sealed class MembershipTable(NodeId self)
 {
     private readonly Dictionary<NodeId, Entry> _entries = [];
     private readonly HashSet<long> _retiredUids = [];
+    private readonly Dictionary<long, (NodeId Id, string Address, string HttpAddress, long Incarnation)> _earlyIntroductions = [];
     private string? _leaderAddress;
     private List<Transition> _applied = [];
     private List<RejectedTransition> _rejected = [];
@@ -68,13 +69,28 @@ public sealed class MembershipTable(NodeId self)
         return Publish();
     }
 
-    /// <summary>Records what a member said about itself; ignored unless it matches the member's address.</summary>
-    public TableChange Introduced(NodeId id, string address, string httpAddress, long incarnation)
+    /// <summary>
+    /// Records what a member said about itself; ignored unless it matches the member's address.
+    /// An introduction can overtake the Akka event that makes the sender a member: it is kept
+    /// until the member appears.
+    /// </summary>
+    public TableChange Introduced(NodeId id, long uid, string address, string httpAddress, long incarnation)
     {
-        if (_entries.TryGetValue(id, out var entry) && entry.Address == address)
+        if (_entries.TryGetValue(id, out var entry) && entry.Uid == uid)
         {
-            entry.HttpAddress = httpAddress;
-            entry.Incarnation = incarnation;
+            if (entry.Address == address)
+            {
+                entry.HttpAddress = httpAddress;
+                entry.Incarnation = incarnation;
+            }
+        }
+        else if (!_retiredUids.Contains(uid))
+        {
+            _earlyIntroductions[uid] = (id, address, httpAddress, incarnation);
+            if (_earlyIntroductions.Count > 64)
+            {
+                _earlyIntroductions.Remove(_earlyIntroductions.Keys.First()); // never joined: forget it
+            }
         }
 
         return Publish();
@@ -97,7 +113,7 @@ public sealed class MembershipTable(NodeId self)
                 return;
             }
 
-            entry = new Entry(m.NodeId, m.Address, m.Uid);
+            entry = NewEntry(m);
             _entries[m.NodeId] = entry;
             _applied.Add(new Transition(m.NodeId, null, NodeState.Joining, "joined"));
         }
@@ -110,7 +126,7 @@ public sealed class MembershipTable(NodeId self)
             }
 
             _retiredUids.Add(entry.Uid);
-            var replaced = new Entry(m.NodeId, m.Address, m.Uid);
+            var replaced = NewEntry(m);
             _entries[m.NodeId] = replaced;
             _applied.Add(new Transition(m.NodeId, entry.State, NodeState.Joining, $"new incarnation (was {entry.State})"));
             entry = replaced;
@@ -129,13 +145,30 @@ public sealed class MembershipTable(NodeId self)
             case MemberStatus.Leaving or MemberStatus.Exiting when entry.State != NodeState.Leaving:
                 Move(entry, NodeState.Leaving, TransitionCause.Left, "announced a graceful leave");
                 break;
-            case MemberStatus.Down when entry.State != NodeState.Failed:
-                Move(entry, NodeState.Failed, TransitionCause.Downed, "downed");
+            case MemberStatus.Down:
+                entry.Downed = true;
+                if (entry.State != NodeState.Failed)
+                {
+                    Move(entry, NodeState.Failed, TransitionCause.Downed, "downed");
+                }
+
                 break;
             case MemberStatus.Removed:
                 Remove(entry, "removed by the cluster");
                 break;
         }
+    }
+
+    private Entry NewEntry(ObservedMember m)
+    {
+        var entry = new Entry(m.NodeId, m.Address, m.Uid);
+        if (_earlyIntroductions.Remove(m.Uid, out var intro) && intro.Id == m.NodeId && intro.Address == m.Address)
+        {
+            entry.HttpAddress = intro.HttpAddress;
+            entry.Incarnation = intro.Incarnation;
+        }
+
+        return entry;
     }
 
     private void ApplyHealth(Entry entry, HealthSignal signal)
@@ -154,8 +187,14 @@ public sealed class MembershipTable(NodeId self)
                 entry.Heard = true;
                 Move(entry, entry.Up ? NodeState.Active : NodeState.Joining, TransitionCause.Refuted, "suspicion refuted");
                 break;
+            case (HealthSignal.Alive, NodeState.Failed) when entry.Downed:
+                // Downed is final for an incarnation: only a new one comes back.
+                _rejected.Add(new RejectedTransition(entry.NodeId, NodeState.Failed, NodeState.Active, TransitionCause.Refuted));
+                break;
             case (HealthSignal.Alive, NodeState.Failed):
-                Move(entry, NodeState.Active, TransitionCause.Refuted, "heard after it was confirmed failed");
+                // Confirmed failed but never downed (no quorum could down it, e.g. a 2-2 split):
+                // the same incarnation is alive after all.
+                Move(entry, entry.Up ? NodeState.Active : NodeState.Joining, TransitionCause.Refuted, "heard again before it was downed");
                 break;
             case (HealthSignal.Suspect, NodeState.Joining or NodeState.Active):
                 Move(entry, NodeState.Unknown, TransitionCause.Suspected, "missed heartbeats");
@@ -192,7 +231,7 @@ public sealed class MembershipTable(NodeId self)
     {
         var members = _entries.Values
             .OrderBy(e => e.NodeId)
-            .Select(e => new MemberView(e.NodeId, e.Address, e.Uid, e.State) { HttpAddress = e.HttpAddress, Incarnation = e.Incarnation, Admitted = e.Up })
+            .Select(e => new MemberView(e.NodeId, e.Address, e.Uid, e.State) { HttpAddress = e.HttpAddress, Incarnation = e.Incarnation, Admitted = e.Up, Downed = e.Downed })
             .ToImmutableArray();
         NodeId? leader = _entries.Values.FirstOrDefault(e => e.Address == _leaderAddress)?.NodeId;
         if (leader != Snapshot.Leader || !members.SequenceEqual(Snapshot.Members))
@@ -214,6 +253,7 @@ public sealed class MembershipTable(NodeId self)
         public NodeState State { get; set; } = NodeState.Joining;
         public bool Up { get; set; }
         public bool Heard { get; set; }
+        public bool Downed { get; set; }
         public string? HttpAddress { get; set; }
         public long Incarnation { get; set; }
     }

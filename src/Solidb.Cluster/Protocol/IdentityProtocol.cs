@@ -6,4 +6,4 @@ namespace Solidb.Cluster.Protocol;
 /// Sent by a node's supervisor to each other member's supervisor when that member is up, so
 /// every node knows its peers' node ids, incarnations and HTTP addresses.
 /// </summary>
-public sealed record Introduce(string NodeId, long Incarnation, string HttpAddress, string Version, HlcTimestamp Sent) : IStamped;
+public sealed record Introduce(string NodeId, long Uid, long Incarnation, string HttpAddress, string Version, HlcTimestamp Sent) : IStamped;

@@ -16,6 +16,8 @@ public sealed class NodeCounters
     private long _messagesDropped;
     private long _clockSkewRejections;
     private long _indirectProbesSent;
+    private long _preVotesStarted;
+    private long _electionsStarted;
 
     public void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
     public void HeartbeatReceived() => Interlocked.Increment(ref _heartbeatsReceived);
@@ -27,6 +29,8 @@ public sealed class NodeCounters
     public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
     public void ClockSkewRejected() => Interlocked.Increment(ref _clockSkewRejections);
     public void IndirectProbeSent() => Interlocked.Increment(ref _indirectProbesSent);
+    public void PreVoteStarted() => Interlocked.Increment(ref _preVotesStarted);
+    public void ElectionStarted() => Interlocked.Increment(ref _electionsStarted);
 
     public CountersSnapshot Snapshot() => new(
         Volatile.Read(ref _heartbeatsSent),
@@ -38,7 +42,9 @@ public sealed class NodeCounters
         Volatile.Read(ref _rejectedTransitions),
         Volatile.Read(ref _messagesDropped),
         Volatile.Read(ref _clockSkewRejections),
-        Volatile.Read(ref _indirectProbesSent));
+        Volatile.Read(ref _indirectProbesSent),
+        Volatile.Read(ref _preVotesStarted),
+        Volatile.Read(ref _electionsStarted));
 }
 
 public sealed record CountersSnapshot(
@@ -51,4 +57,6 @@ public sealed record CountersSnapshot(
     long RejectedTransitions,
     long MessagesDropped,
     long ClockSkewRejections,
-    long IndirectProbesSent);
+    long IndirectProbesSent,
+    long PreVotesStarted,
+    long ElectionsStarted);

@@ -43,9 +43,30 @@ public sealed class InProcessCluster : IAsyncDisposable
         _extraHocon = extraHocon;
     }
 
-    public IReadOnlyList<ClusterNode> Nodes => _nodes;
+    private bool _disposing;
 
-    public ClusterNode this[int index] => _nodes[index];
+    /// <summary>The current node at each index (a restarted node replaces its old incarnation).</summary>
+    public IReadOnlyList<ClusterNode> Nodes
+    {
+        get
+        {
+            lock (_nodes)
+            {
+                return _nodes.ToList();
+            }
+        }
+    }
+
+    public ClusterNode this[int index]
+    {
+        get
+        {
+            lock (_nodes)
+            {
+                return _nodes[index];
+            }
+        }
+    }
 
     /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
     /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
@@ -63,16 +84,20 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a fresh incarnation of node i (same id and data dir) after it stopped.</summary>
-    public ClusterNode Restart(int index)
+    /// <param name="rejoinOnly">As the host does after the cluster removed the node: join only, never form a cluster.</param>
+    public ClusterNode Restart(int index, bool rejoinOnly = false)
     {
-        if (!_nodes[index].IsTerminated)
+        lock (_nodes)
         {
-            throw new InvalidOperationException($"node {index} still runs");
-        }
+            if (!_nodes[index].IsTerminated)
+            {
+                throw new InvalidOperationException($"node {index} still runs");
+            }
 
-        _nodes[index].DataDir.Dispose();
-        _nodes[index] = StartNode(index);
-        return _nodes[index];
+            _nodes[index].DataDir.Dispose();
+            _nodes[index] = StartNode(index, rejoinOnly, waitForClockBound: true);
+            return _nodes[index];
+        }
     }
 
     public static string NodeIdOf(int index) => $"node{index + 1}";
@@ -119,7 +144,8 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
+        _disposing = true;
+        await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -130,7 +156,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         }
     }
 
-    private ClusterNode StartNode(int index)
+    private ClusterNode StartNode(int index, bool rejoinOnly = false, bool waitForClockBound = false)
     {
         var peers = string.Join(",", _ports.Select(p => $"127.0.0.1:{p}"));
         var layered = SolidbConfig.WithOverrides(
@@ -144,10 +170,38 @@ public sealed class InProcessCluster : IAsyncDisposable
             ]);
         var settings = _tune(index, ClusterSettings.FromConfig(layered));
         var dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
-        var context = NodeContext.Create(settings, dataDir, _timeOf(index));
+        if (waitForClockBound)
+        {
+            // As the host does before each incarnation (Program.Main).
+            Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, _timeOf(index)), _timeOf(index)).GetAwaiter().GetResult();
+        }
+
+        var context = NodeContext.Create(settings, dataDir, _timeOf(index), rejoinOnly);
         var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.Build(context, layered, ["trttl"]));
         var manager = SolidbNode.Start(system, context);
-        return new ClusterNode(system, manager, context, dataDir);
+        var node = new ClusterNode(system, manager, context, dataDir);
+        system.WhenTerminated.ContinueWith(_ => RestartIfDowned(index, node), TaskScheduler.Default);
+        return node;
+    }
+
+    /// <summary>
+    /// What the solidb host does (Program.RunOnce): a node the cluster downed restarts its actor
+    /// system in-process and rejoins under the same node id as a new incarnation.
+    /// </summary>
+    private void RestartIfDowned(int index, ClusterNode node)
+    {
+        if (_disposing || CoordinatedShutdown.Get(node.System).ShutdownReason is not CoordinatedShutdown.ClusterDowningReason)
+        {
+            return;
+        }
+
+        lock (_nodes)
+        {
+            if (!_disposing && _nodes[index] == node)
+            {
+                Restart(index, rejoinOnly: true);
+            }
+        }
     }
 
     private async Task SetAllAsync(int index, ThrottleMode mode)

@@ -347,7 +347,7 @@ public sealed class HealthPolicyTests
     }
 
     [Fact]
-    public void Failed_is_sticky_for_the_same_incarnation()
+    public void A_Failed_peer_heard_again_is_reported_Alive_once()
     {
         MonitorPeer();
         _policy.HeardDirectly(Peer, Uid);
@@ -370,8 +370,8 @@ public sealed class HealthPolicyTests
             signals.AddRange(SignalsFor(_policy.Evaluate(), Peer));
         }
 
-        Assert.Empty(signals);
-        Assert.Equal(HealthSignal.Failed, _policy.Stats(Peer)!.Signal);
+        Assert.Equal([HealthSignal.Alive], signals);
+        Assert.Equal(HealthSignal.Alive, _policy.Stats(Peer)!.Signal);
     }
 
     [Fact]

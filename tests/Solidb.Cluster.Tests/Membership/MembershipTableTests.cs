@@ -336,7 +336,7 @@ public sealed class MembershipTableTests
     }
 
     [Fact]
-    public void Down_of_a_Failed_member_changes_nothing()
+    public void Down_of_a_Failed_member_keeps_it_Failed_and_marks_it_downed()
     {
         Bring(NodeState.Failed);
         var version = _table.Snapshot.Version;
@@ -345,7 +345,8 @@ public sealed class MembershipTableTests
 
         Assert.Empty(change.Applied);
         Assert.Empty(change.Rejected);
-        Assert.Equal(version, change.Snapshot.Version);
+        Assert.Equal(version + 1, change.Snapshot.Version);
+        Assert.True(change.Snapshot.Find(B)!.Downed);
     }
 
     [Theory]
@@ -389,9 +390,10 @@ public sealed class MembershipTableTests
     }
 
     [Fact]
-    public void Alive_on_a_Failed_member_is_rejected_and_it_stays_Failed()
+    public void Alive_on_a_downed_member_is_rejected_and_it_stays_Failed()
     {
         Bring(NodeState.Failed);
+        Observe(B, UidB, MemberStatus.Down);
         var version = _table.Snapshot.Version;
 
         var change = _table.Health(B, UidB, HealthSignal.Alive);
@@ -400,6 +402,18 @@ public sealed class MembershipTableTests
         Assert.Empty(change.Applied);
         Assert.Equal(new RejectedTransition(B, NodeState.Failed, NodeState.Active, TransitionCause.Refuted), Assert.Single(change.Rejected));
         Assert.Equal(version, change.Snapshot.Version);
+    }
+
+    [Fact]
+    public void Alive_on_a_Failed_member_nobody_downed_makes_it_Active_again()
+    {
+        Bring(NodeState.Failed);
+
+        var change = _table.Health(B, UidB, HealthSignal.Alive);
+
+        Assert.Equal(NodeState.Active, StateOf(B));
+        Assert.Empty(change.Rejected);
+        Assert.Equal(new Transition(B, NodeState.Failed, NodeState.Active, "heard again before it was downed"), Assert.Single(change.Applied));
     }
 
     [Fact]
@@ -551,10 +565,10 @@ public sealed class MembershipTableTests
             (() => _table.Health(B, UidB, HealthSignal.Suspect), true),
             (() => _table.Health(B, UidB, HealthSignal.Suspect), false),
             (() => _table.Health(B, UidB, HealthSignal.Failed), true),
-            (() => _table.Health(B, UidB, HealthSignal.Alive), false), // rejected
-            (() => _table.Introduced(A, AddressA, "http://127.0.0.1:6746", 3), true),
-            (() => _table.Introduced(A, AddressA, "http://127.0.0.1:6746", 3), false),
-            (() => _table.Introduced(A, AddressB, "http://elsewhere:1", 9), false), // wrong address
+            (() => _table.Health(B, UidB, HealthSignal.Alive), true), // nobody downed it: Active again
+            (() => _table.Introduced(A, UidA, AddressA, "http://127.0.0.1:6746", 3), true),
+            (() => _table.Introduced(A, UidA, AddressA, "http://127.0.0.1:6746", 3), false),
+            (() => _table.Introduced(A, UidA, AddressB, "http://elsewhere:1", 9), false), // wrong address
             (() => Observe(B, UidB, MemberStatus.Removed), true),
             (() => Observe(B, UidB, MemberStatus.Removed), false),
             (() => _table.SetLeader(AddressB), true), // A no longer leader; B not a member: leader becomes null
@@ -630,7 +644,7 @@ public sealed class MembershipTableTests
     {
         Observe(B, UidB, MemberStatus.Joining);
 
-        var change = _table.Introduced(B, AddressB, "http://127.0.0.1:6756", 7);
+        var change = _table.Introduced(B, UidB, AddressB, "http://127.0.0.1:6756", 7);
 
         var b = change.Snapshot.Find(B)!;
         Assert.Equal("http://127.0.0.1:6756", b.HttpAddress);
@@ -644,7 +658,7 @@ public sealed class MembershipTableTests
         Observe(B, UidB, MemberStatus.Joining);
         var version = _table.Snapshot.Version;
 
-        var change = _table.Introduced(B, AddressC, "http://evil:1", 7);
+        var change = _table.Introduced(B, UidB, AddressC, "http://evil:1", 7);
 
         var b = change.Snapshot.Find(B)!;
         Assert.Null(b.HttpAddress);
@@ -655,7 +669,7 @@ public sealed class MembershipTableTests
     [Fact]
     public void Introduced_for_a_non_member_is_ignored()
     {
-        var change = _table.Introduced(B, AddressB, "http://127.0.0.1:6756", 7);
+        var change = _table.Introduced(B, UidB, AddressB, "http://127.0.0.1:6756", 7);
 
         Assert.Empty(change.Snapshot.Members);
         Assert.Equal(0, change.Snapshot.Version);
@@ -665,7 +679,7 @@ public sealed class MembershipTableTests
     public void A_new_incarnation_starts_without_the_old_introduction()
     {
         Observe(B, UidB, MemberStatus.Up);
-        _table.Introduced(B, AddressB, "http://127.0.0.1:6756", 7);
+        _table.Introduced(B, UidB, AddressB, "http://127.0.0.1:6756", 7);
 
         Observe(B, UidB2, MemberStatus.Joining);
 
@@ -780,5 +794,27 @@ public sealed class MembershipTableTests
         Assert.Equal(NodeState.Joining, StateOf(B));
         _table.Observe(new ObservedMember(B, AddressB, UidB, MemberStatus.Up));
         Assert.Equal(NodeState.Active, StateOf(B));
+    }
+
+    [Fact]
+    public void An_introduction_that_overtakes_the_join_event_is_applied_when_the_member_appears()
+    {
+        _table.Introduced(B, UidB, AddressB, "http://127.0.0.1:6756", 2);
+        Assert.Null(_table.Snapshot.Find(B));
+
+        var change = Observe(B, UidB, MemberStatus.Joining);
+
+        Assert.Equal("http://127.0.0.1:6756", change.Snapshot.Find(B)!.HttpAddress);
+        Assert.Equal(2, change.Snapshot.Find(B)!.Incarnation);
+    }
+
+    [Fact]
+    public void An_early_introduction_from_another_incarnation_is_not_applied()
+    {
+        _table.Introduced(B, UidB2, AddressB, "http://127.0.0.1:6756", 2);
+
+        var change = Observe(B, UidB, MemberStatus.Joining);
+
+        Assert.Null(change.Snapshot.Find(B)!.HttpAddress);
     }
 }

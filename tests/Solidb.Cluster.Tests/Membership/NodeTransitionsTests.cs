@@ -13,6 +13,7 @@ public sealed class NodeTransitionsTests
         (NodeState.Active, NodeState.Unknown, TransitionCause.Suspected),
         (NodeState.Unknown, NodeState.Active, TransitionCause.Refuted),
         (NodeState.Unknown, NodeState.Joining, TransitionCause.Refuted),
+        (NodeState.Failed, NodeState.Active, TransitionCause.Refuted),
         (NodeState.Unknown, NodeState.Failed, TransitionCause.ConfirmedFailed),
         (NodeState.Joining, NodeState.Leaving, TransitionCause.Left),
         (NodeState.Active, NodeState.Leaving, TransitionCause.Left),
@@ -46,17 +47,18 @@ public sealed class NodeTransitionsTests
         var unexpectedlyRejected = Allowed.Except(allowedByCode).ToList();
         Assert.True(unexpectedlyAllowed.Count == 0, "allowed but not in the table: " + string.Join(", ", unexpectedlyAllowed));
         Assert.True(unexpectedlyRejected.Count == 0, "in the table but rejected: " + string.Join(", ", unexpectedlyRejected));
-        Assert.Equal(13, allowedByCode.Count);
+        Assert.Equal(14, allowedByCode.Count);
     }
 
     [Fact]
-    public void Failed_is_terminal_whatever_the_cause()
+    public void Failed_leads_only_back_to_Active_when_refuted()
     {
         foreach (var to in Enum.GetValues<NodeState>())
         {
             foreach (var cause in Enum.GetValues<TransitionCause>())
             {
-                Assert.False(NodeTransitions.IsAllowed(NodeState.Failed, to, cause), $"Failed -> {to} by {cause}");
+                var expected = to == NodeState.Active && cause == TransitionCause.Refuted;
+                Assert.Equal(expected, NodeTransitions.IsAllowed(NodeState.Failed, to, cause));
             }
         }
     }

@@ -16,7 +16,7 @@ public sealed class ProtocolSerializerTests()
     [Fact]
     public void Protocol_messages_are_bound_to_the_protocol_serializer()
     {
-        var serializer = Serialization.FindSerializerFor(new Introduce("n1", 1, "http://x", "0.1.0", new HlcTimestamp(1, 2)));
+        var serializer = Serialization.FindSerializerFor(new Introduce("n1", 5, 1, "http://x", "0.1.0", new HlcTimestamp(1, 2)));
 
         Assert.IsType<ProtocolSerializer>(serializer);
         Assert.Equal(ProtocolSerializer.SerializerId, serializer.Identifier);
@@ -28,7 +28,7 @@ public sealed class ProtocolSerializerTests()
         var stamp = new HlcTimestamp(0x0000_0190_0000_0001, 7);
         IProtocolMessage[] messages =
         [
-            new Introduce("node-1", 42, "http://127.0.0.1:6746", "0.1.0", stamp),
+            new Introduce("node-1", -3, 42, "http://127.0.0.1:6746", "0.1.0", stamp),
             new Heartbeat("node-1", -5, 9, 3, true, stamp, stamp),
             new RequestVote("node-1", 4, true, stamp),
             new VoteReply("node-2", 4, false, true, stamp),

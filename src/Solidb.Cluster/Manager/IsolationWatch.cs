@@ -1,0 +1,34 @@
+using Solidb.Cluster.Election;
+using Solidb.Cluster.Membership;
+
+namespace Solidb.Cluster.Manager;
+
+/// <summary>
+/// Tells when this node has been cut off long enough to rejoin as a new incarnation: no quorum,
+/// and a strict majority of the voters Failed in its own view, continuously for the rejoin-after
+/// time. A node on the majority side, or in an even split where no side sees a majority Failed,
+/// never qualifies.
+/// </summary>
+public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
+{
+    private long? _since;
+
+    public static bool IsIsolated(MembershipSnapshot snapshot, LeaderInfo leader)
+    {
+        var voters = snapshot.Members.Where(m => m.Admitted).ToList();
+        return !leader.HasQuorum && voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
+    }
+
+    /// <summary>Feeds the current view; true once the node has been isolated for the whole rejoin-after time.</summary>
+    public bool ShouldRejoin(MembershipSnapshot snapshot, LeaderInfo leader)
+    {
+        if (!IsIsolated(snapshot, leader))
+        {
+            _since = null;
+            return false;
+        }
+
+        _since ??= time.GetTimestamp();
+        return time.GetElapsedTime(_since.Value) >= rejoinAfter;
+    }
+}
