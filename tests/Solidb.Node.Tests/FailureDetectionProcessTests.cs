@@ -88,3 +88,53 @@ public sealed class FailureDetectionProcessTests
         Assert.DoesNotContain("node3: Unknown -> Failed", cluster.Nodes[0].StdOut);
     }
 }
+
+/// <summary>Leader failover with real processes.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class LeaderFailoverProcessTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Killing_the_leader_of_3_makes_both_survivors_agree_on_a_new_leader_with_a_higher_term()
+    {
+        await using var cluster = ProcessCluster.Start(3);
+        await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+        var before = await cluster.Nodes[0].StatusAsync();
+        var oldLeader = before.GetProperty("leader").GetString()!;
+        var oldTerm = before.GetProperty("term").GetInt64();
+        var leaderIndex = int.Parse(oldLeader["node".Length..]) - 1;
+        var survivors = cluster.Nodes.Where((_, i) => i != leaderIndex).ToList();
+
+        cluster.Nodes[leaderIndex].Kill();
+
+        var statuses = await Until.Async(() => Task.WhenAll(survivors.Select(s => s.TryStatusAsync())),
+            s => s.All(x => x is { } v && v.GetProperty("leader").GetString() is { } l && l != oldLeader
+                && v.GetProperty("term").GetInt64() > oldTerm && v.GetProperty("has_quorum").GetBoolean())
+                && s.Select(x => x!.Value.GetProperty("leader").GetString()).Distinct().Count() == 1, Bound);
+        Assert.All(statuses, s => Assert.Equal(1, s!.Value.GetProperty("failure_tolerance").GetInt32()));
+        var ready = await survivors[0].GetAsync("/_api/cluster/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_node_without_quorum_is_live_but_not_ready()
+    {
+        await using var cluster = ProcessCluster.Start(2);
+        await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+
+        cluster.Nodes[1].Kill();
+
+        var survivor = cluster.Nodes[0];
+        await Until.Async(survivor.TryStatusAsync, s => s is { } v && !v.GetProperty("has_quorum").GetBoolean() && v.GetProperty("leader").ValueKind == JsonValueKind.Null, Bound);
+        var ready = await survivor.GetAsync("/_api/cluster/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("no quorum", await ready.Content.ReadAsStringAsync());
+        var live = await survivor.GetAsync("/_api/cluster/health/live");
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+        // Two nodes tolerate no failure: the survivor never downs its peer.
+        var status = await survivor.StatusAsync();
+        Assert.Equal(2, status.GetProperty("members").GetArrayLength());
+        Assert.Equal(0, status.GetProperty("failure_tolerance").GetInt32());
+    }
+}

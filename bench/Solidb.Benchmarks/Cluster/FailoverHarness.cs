@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Solidb.Benchmarks.Cluster;
+
+/// <summary>
+/// `-- failover [runs]`: three real processes with default settings; kill -9 the leader and
+/// measure until both survivors agree on a new leader with a higher term (and a quorum).
+/// Prints each run, the median and the max.
+/// </summary>
+internal static class FailoverHarness
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    public static async Task<int> Run(string[] args)
+    {
+        var runs = args.Length > 0 ? int.Parse(args[0]) : 10;
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            times.Add(await Once());
+            Console.WriteLine($"run {i + 1}: failover {times[^1]:F0} ms");
+        }
+
+        var sorted = times.Order().ToList();
+        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        Console.WriteLine($"failover over {runs} runs: median {median:F0} ms, max {sorted[^1]:F0} ms, min {sorted[0]:F0} ms");
+        return 0;
+    }
+
+    private static async Task<double> Once()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "solidb-failover-" + Guid.NewGuid().ToString("N")[..8]);
+        var ports = Enumerable.Range(0, 3).Select(_ => (Port: NodeProcess.FreePort(), Http: NodeProcess.FreePort())).ToList();
+        var peers = string.Join(",", ports.Select(p => $"127.0.0.1:{p.Port}"));
+        var nodes = ports.Select((p, i) => NodeProcess.Start($"node{i + 1}", p.Port, p.Http, Path.Combine(dir, $"n{i}"), peers)).ToList();
+        try
+        {
+            JsonElement?[] statuses;
+            while (!Agree(statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync())), null, 0))
+            {
+                await Task.Delay(Poll);
+            }
+
+            var leader = statuses[0]!.Value.GetProperty("leader").GetString()!;
+            var term = statuses[0]!.Value.GetProperty("term").GetInt64();
+            var leaderIndex = int.Parse(leader["node".Length..]) - 1;
+            var survivors = nodes.Where((_, i) => i != leaderIndex).ToList();
+
+            var clock = Stopwatch.StartNew();
+            nodes[leaderIndex].Kill9();
+            while (!Agree(await Task.WhenAll(survivors.Select(n => n.StatusAsync())), leader, term))
+            {
+                await Task.Delay(Poll);
+            }
+
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        finally
+        {
+            Parallel.ForEach(nodes, n => n.Dispose());
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>All answer, agree on one leader with a quorum; if given, a different leader in a higher term.</summary>
+    private static bool Agree(JsonElement?[] statuses, string? oldLeader, long oldTerm)
+    {
+        if (statuses.Any(s => s is null))
+        {
+            return false;
+        }
+
+        var leaders = statuses.Select(s => (Leader: s!.Value.GetProperty("leader").GetString(), Term: s.Value.GetProperty("term").GetInt64())).Distinct().ToList();
+        return leaders is [{ Leader: { } l, Term: var t }] && l != oldLeader && t > oldTerm
+            && statuses.All(s => s!.Value.GetProperty("has_quorum").GetBoolean());
+    }
+}
