@@ -64,6 +64,7 @@ internal sealed class ElectionHistory
     private readonly List<Observation> _observations = [];
     private readonly List<Environment> _environment = [];
     private readonly List<Violation> _violations = [];
+    private readonly List<(bool IsEnvironment, int Index)> _order = [];
     private readonly Dictionary<long, (int Node, TimeSpan At)> _leaders = [];
     private readonly Observation?[] _last;
     private readonly bool[] _up;
@@ -76,7 +77,7 @@ internal sealed class ElectionHistory
         _last = new Observation?[nodes];
         _up = Enumerable.Repeat(true, nodes).ToArray();
         _groupOf = new int[nodes];
-        _environment.Add(new Environment(TimeSpan.Zero, (bool[])_up.Clone(), _groupOf, false, "start: all nodes up, healthy network"));
+        Changed(TimeSpan.Zero, "start: all nodes up, healthy network");
     }
 
     public int NodeCount => _nodes;
@@ -100,6 +101,7 @@ internal sealed class ElectionHistory
 
     public void Observe(Observation o)
     {
+        _order.Add((false, _observations.Count));
         _observations.Add(o);
         if (o.Role == ElectionRole.Leader)
         {
@@ -270,11 +272,12 @@ internal sealed class ElectionHistory
 
         var until = shown.Min(v => v.At);
         var from = until - TimeSpan.FromSeconds(15);
-        var lines = _environment.Where(e => e.At >= from && e.At <= until).Select(e => (e.At, 0, $"{Time(e.At)}  {e.What}"))
-            .Concat(_observations.Where(o => o.At >= from && o.At <= until).Select(o => (o.At, 1,
-                $"{Time(o.At)}  {Name(o.Node)}#{o.Incarnation} {Describe(o)}")))
-            .OrderBy(l => l.At).ThenBy(l => l.Item2)
-            .Select(l => l.Item3)
+        var lines = _order
+            .Select(entry => entry.IsEnvironment
+                ? (_environment[entry.Index].At, $"{Time(_environment[entry.Index].At)}  {_environment[entry.Index].What}")
+                : (_observations[entry.Index].At, $"{Time(_observations[entry.Index].At)}  {Line(_observations[entry.Index])}"))
+            .Where(l => l.At >= from && l.At <= until)
+            .Select(l => l.Item2)
             .ToList();
         var cut = lines.Count > maxLines ? $" (last {maxLines} of {lines.Count} lines):" : ":";
         text.AppendLine(CultureInfo.InvariantCulture, $"  history from {Time(from)} to {Time(until)}{cut}");
@@ -288,12 +291,17 @@ internal sealed class ElectionHistory
 
     private void Add(TimeSpan at, ViolationKind kind, string message) => _violations.Add(new Violation(at, kind, message));
 
+    private static string Line(Observation o) => $"{Name(o.Node)}#{o.Incarnation} {Describe(o)}";
+
     private static string Describe(Observation? o) => o is not { } s
         ? "never observed"
         : $"{s.Role} term {s.Term}, leader {(s.Leader is { } l ? Name(l) : "-")}, quorum {(s.HasQuorum ? "yes" : "no")}";
 
-    private void Changed(TimeSpan at, string what) =>
+    private void Changed(TimeSpan at, string what)
+    {
+        _order.Add((true, _environment.Count));
         _environment.Add(new Environment(at, (bool[])_up.Clone(), _groupOf, _lossy, what));
+    }
 
     /// <summary>The up nodes on the side that holds a majority of all voters, if the links are lossless; else -1.</summary>
     private int HealthyMajority(Environment env)

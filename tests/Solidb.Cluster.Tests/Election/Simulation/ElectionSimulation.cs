@@ -16,9 +16,12 @@ namespace Solidb.Cluster.Tests.Election.Simulation;
 /// it was elected; the receiver feeds the heartbeat to both, answers with an ack carrying its own
 /// term, and the sender feeds the ack to both. Vote requests go to every other voter and replies
 /// back. Messages take 1-50 ms, or 50 ms-1.5 s with the long-delay probability, may be dropped,
-/// never cross a partition (also while in flight), and never reach another incarnation of the
-/// node they were sent to. A crash stops a node (messages it already sent still arrive); a
-/// restart builds a new election state on the same vote store and a fresh health policy.
+/// never cross a partition (also while in flight), and never reach a node that is down; one that
+/// was sent to an earlier incarnation of a node reaches the restarted one half of the time (the
+/// transport reconnected), a superset of what a real transport does. A crash stops a node
+/// (messages it already sent still arrive); a
+/// restart builds a new election state on the same vote store and a fresh health policy. A
+/// fault plan (<see cref="Schedule(FaultPlan)"/>) may also crash a node right after it grants a vote.
 /// Membership is fixed: every node is a voter. Only the seeded <see cref="Random"/> decides
 /// anything, so a seed replays the same run.
 /// </summary>
@@ -42,10 +45,18 @@ internal sealed class ElectionSimulation
     private long _now;
     private long _seq;
     private NetworkConditions _network;
+    private double _crashAfterVote;
+    private TimeSpan _faultsUntil;
 
-    public ElectionSimulation(int nodeCount, Random random, ElectionSettings? election = null, HealthSettings? health = null)
+    private readonly Func<SimNode, IVoteStore> _openStore;
+
+    /// <param name="openStore">How a starting incarnation opens its vote store; by default the node's store as it is
+    /// (a test seam to break durability on purpose).</param>
+    public ElectionSimulation(int nodeCount, Random random, ElectionSettings? election = null, HealthSettings? health = null,
+        Func<SimNode, IVoteStore>? openStore = null)
     {
         _random = random;
+        _openStore = openStore ?? (node => node.Store);
         _election = election ?? new ElectionSettings();
         _health = health ?? new HealthSettings();
         _network = NetworkConditions.Healthy(nodeCount);
@@ -125,6 +136,8 @@ internal sealed class ElectionSimulation
             });
         }
 
+        _crashAfterVote = plan.CrashAfterVote;
+        _faultsUntil = plan.QuietFrom;
         At(plan.QuietFrom, () =>
         {
             foreach (var node in _nodes.Where(n => !n.Up))
@@ -182,11 +195,19 @@ internal sealed class ElectionSimulation
         Start(node);
     }
 
+    /// <summary>Crashes the node as soon as the current event is done, and restarts it 1-100 ms later.</summary>
+    private void CrashRightAfter(int index)
+    {
+        var restart = Now + TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond + _random.NextInt64(TimeSpan.FromMilliseconds(99).Ticks));
+        At(Now, () => Crash(index));
+        At(restart < _faultsUntil ? restart : _faultsUntil, () => Restart(index));
+    }
+
     private void Start(SimNode node)
     {
         node.Incarnation++;
         node.Up = true;
-        var election = new ElectionState(node.Id, _election, _time, node.Store, new Random(_random.Next()), () => Stamp(node));
+        var election = new ElectionState(node.Id, _election, _time, _openStore(node), new Random(_random.Next()), () => Stamp(node));
         node.Election = election;
         node.Health = new HealthPolicy(_health, _time);
         for (var peer = 0; peer < _nodes.Length; peer++)
@@ -284,7 +305,8 @@ internal sealed class ElectionSimulation
     private void Deliver(SimMessage m)
     {
         var node = _nodes[m.To];
-        if (!node.Up || node.Incarnation != m.ToIncarnation || !_network.Connected(m.From, m.To))
+        if (!node.Up || !_network.Connected(m.From, m.To)
+            || (node.Incarnation != m.ToIncarnation && _random.Next(2) == 0))
         {
             MessagesLost++;
             return;
@@ -356,6 +378,12 @@ internal sealed class ElectionSimulation
                     var target = _index[reply.To];
                     Send(new SimMessage(MessageKind.VoteReply, node.Index, node.Incarnation, target,
                         target == replyTo ? replyIncarnation : _nodes[target].Incarnation, reply.Term, reply.PreVote, reply.Granted, default));
+                    if (reply is { Granted: true, PreVote: false } && _crashAfterVote > 0 && Now < _faultsUntil
+                        && _random.NextDouble() < _crashAfterVote)
+                    {
+                        CrashRightAfter(node.Index);
+                    }
+
                     break;
                 case LeadershipChanged changed:
                     announced++;

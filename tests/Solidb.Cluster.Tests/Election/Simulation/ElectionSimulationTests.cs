@@ -236,6 +236,50 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
         AssertNoViolations(sim);
     }
 
+    /// <summary>
+    /// The harness has teeth: if a restart forgot the vote of the current term (as when a vote
+    /// leaves the node before it is saved and the node crashes in between), seeded runs find two
+    /// leaders in one term.
+    /// </summary>
+    [Fact]
+    public void Seeded_runs_find_two_leaders_in_a_term_when_a_restart_forgets_the_vote()
+    {
+        var caught = FirstSeedWith(ViolationKind.TwoLeadersInOneTerm, node => new ForgetfulVoteStore(node.Store, keepTerm: true));
+
+        output.WriteLine(caught.Report());
+    }
+
+    [Fact]
+    public void Seeded_runs_find_a_term_going_back_when_a_restart_forgets_the_term()
+    {
+        var caught = FirstSeedWith(ViolationKind.TermWentBack, node => new ForgetfulVoteStore(node.Store, keepTerm: false));
+
+        Assert.Contains("term went back", caught.Report());
+    }
+
+    private static SimulationRun FirstSeedWith(ViolationKind kind, Func<SimNode, IVoteStore> openStore)
+    {
+        for (var seed = 0; seed < 5_000; seed++)
+        {
+            var run = SimulationRun.Execute(seed, openStore: openStore);
+            if (run.History.Failures.Any(v => v.Kind == kind))
+            {
+                return run;
+            }
+        }
+
+        Assert.Fail($"no seed of 5,000 found {kind}");
+        return null!;
+    }
+
+    /// <summary>A broken disk: what a new incarnation loads lacks the vote (and, unless <c>keepTerm</c>, the term).</summary>
+    private sealed class ForgetfulVoteStore(IVoteStore inner, bool keepTerm) : IVoteStore
+    {
+        public PersistedVote Load() => keepTerm ? inner.Load() with { VotedFor = null } : PersistedVote.Initial;
+
+        public void Save(PersistedVote vote) => inner.Save(vote);
+    }
+
     /// <summary>Exactly one up node leads, with quorum, and every other up node (but <paramref name="except"/>) follows it in its term.</summary>
     private static SimNode AssertOneLeaderFollowedByAll(ElectionSimulation sim, int[]? except = null)
     {

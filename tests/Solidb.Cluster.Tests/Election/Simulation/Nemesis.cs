@@ -12,7 +12,10 @@ internal sealed record LeaderCrashFault(TimeSpan At, TimeSpan DownFor);
 internal sealed record NetworkFault(TimeSpan At, NetworkConditions Conditions);
 
 /// <summary>
-/// The faults of one run. All of them happen before <see cref="QuietFrom"/>; from then to
+/// The faults of one run: network conditions over time, crashes at set times, crashes of the
+/// leader of the moment, and, with probability <see cref="CrashAfterVote"/> each time a node
+/// grants a vote, a crash right after the reply left, restarting 1-100 ms later (the window in
+/// which a vote that was not durable would be forgotten). All of them happen before <see cref="QuietFrom"/>; from then to
 /// <see cref="Duration"/> the network is healthy and every node is up (nodes still down restart
 /// at <see cref="QuietFrom"/>).
 /// </summary>
@@ -22,7 +25,8 @@ internal sealed record FaultPlan(
     TimeSpan QuietFrom,
     IReadOnlyList<NetworkFault> Network,
     IReadOnlyList<CrashFault> Crashes,
-    IReadOnlyList<LeaderCrashFault> LeaderCrashes)
+    IReadOnlyList<LeaderCrashFault> LeaderCrashes,
+    double CrashAfterVote = 0)
 {
     public string Describe()
     {
@@ -43,6 +47,11 @@ internal sealed record FaultPlan(
             text.AppendLine($"  the leader crashes at {ElectionHistory.Time(c.At)} for {ElectionHistory.Time(c.DownFor)}");
         }
 
+        if (CrashAfterVote > 0)
+        {
+            text.AppendLine($"  a voter crashes right after granting a vote with probability {CrashAfterVote:0.00}");
+        }
+
         return text.ToString();
     }
 }
@@ -52,7 +61,8 @@ internal sealed record FaultPlan(
 /// lossy (drops up to 40 %, long delays up to 30 %), partitioned (a random split, sometimes
 /// lossy too), or a long lossless partition of 8-16 s (so healthy windows also occur with a
 /// node set smaller than the cluster); up to two crashes per node (0.2-12 s down); up to two
-/// crashes of whoever leads at the time. Faults fill the first <c>duration - quietTail</c>;
+/// crashes of whoever leads at the time; in two runs of three, crashes right after granting a
+/// vote (probability 5-50 % per vote). Faults fill the first <c>duration - quietTail</c>;
 /// the tail is quiet.
 /// </summary>
 internal static class Nemesis
@@ -120,7 +130,9 @@ internal static class Nemesis
             .OrderBy(c => c.At)
             .ToList();
 
-        return new FaultPlan(nodes, duration, quietFrom, network, crashes, leaderCrashes);
+        var crashAfterVote = random.Next(3) == 0 ? 0 : 0.05 + (random.NextDouble() * 0.45);
+
+        return new FaultPlan(nodes, duration, quietFrom, network, crashes, leaderCrashes, crashAfterVote);
     }
 
     private static int[] RandomSplit(Random random, int nodes)

@@ -1,3 +1,4 @@
+using Solidb.Cluster.Election;
 using System.Text;
 
 namespace Solidb.Cluster.Tests.Election.Simulation;
@@ -33,11 +34,11 @@ internal sealed class SimulationRun
     /// <summary>Tolerated liveness misses right after split votes.</summary>
     public IReadOnlyList<Violation> SplitVoteMisses => History.Violations.Where(v => v.Tolerated).ToList();
 
-    public static SimulationRun Execute(int seed, TimeSpan? duration = null)
+    public static SimulationRun Execute(int seed, TimeSpan? duration = null, Func<SimNode, IVoteStore>? openStore = null)
     {
         var random = new Random(seed);
         var plan = Nemesis.Draw(random, duration ?? DefaultDuration, QuietTail);
-        var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()));
+        var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()), openStore: openStore);
         simulation.Schedule(plan);
         simulation.RunUntil(plan.Duration);
         simulation.History.Finish(plan.Duration);
