@@ -19,10 +19,9 @@ namespace Solidb.Cluster.Tests.Election.Simulation;
 /// never cross a partition (also while in flight), and never reach a node that is down; one that
 /// was sent to an earlier incarnation of a node reaches the restarted one half of the time (the
 /// transport reconnected), a superset of what a real transport does. A crash stops a node
-/// (messages it already sent still arrive); a
-/// restart builds a new election state on the same vote store and a fresh health policy. A
-/// fault plan (<see cref="Schedule(FaultPlan)"/>) may also crash a node right after it grants a vote.
-/// Membership is fixed: every node is a voter. Only the seeded <see cref="Random"/> decides
+/// (messages it already sent still arrive); a restart builds a new election state on the same
+/// vote store and a fresh health policy. A fault plan (<see cref="Schedule(FaultPlan)"/>) may
+/// also crash a node right after it grants a vote. Membership is fixed: every node is a voter. Only the seeded <see cref="Random"/> decides
 /// anything, so a seed replays the same run.
 /// </summary>
 internal sealed class ElectionSimulation
@@ -42,13 +41,12 @@ internal sealed class ElectionSimulation
     private readonly SimNode[] _nodes;
     private readonly NodeId[] _ids;
     private readonly Dictionary<NodeId, int> _index = [];
+    private readonly Func<SimNode, IVoteStore> _openStore;
     private long _now;
     private long _seq;
     private NetworkConditions _network;
     private double _crashAfterVote;
     private TimeSpan _faultsUntil;
-
-    private readonly Func<SimNode, IVoteStore> _openStore;
 
     /// <param name="openStore">How a starting incarnation opens its vote store; by default the node's store as it is
     /// (a test seam to break durability on purpose).</param>

@@ -23,7 +23,8 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
     /// <c>SOLIDB_SIM_SEEDS=1000000 SOLIDB_SIM_FIRST_SEED=10000 dotnet test tests/Solidb.Cluster.Tests --filter Ten_thousand_seeds</c>.
     /// A failing seed is printed with its fault plan and history, and replays alone with
     /// SOLIDB_SIM_FIRST_SEED=that seed SOLIDB_SIM_SEEDS=1. Liveness misses right after split votes
-    /// are tolerated and listed (see <see cref="ElectionHistory"/>); about 1 seed in 7,000 has one.
+    /// are tolerated, listed and bounded in rate (see <see cref="ElectionHistory"/>); about 1 seed
+    /// in 12,000 has one.
     /// </summary>
     [Fact]
     public void Ten_thousand_seeds_keep_one_leader_per_term_monotonic_terms_and_liveness()
@@ -32,7 +33,7 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
         var count = EnvironmentInt("SOLIDB_SIM_SEEDS") ?? 10_000;
         var failures = new ConcurrentBag<SimulationRun>();
         var splitVoteMisses = new ConcurrentBag<(int Seed, Violation Miss)>();
-        long crashes = 0, leaderTerms = 0, windows = 0, partialWindows = 0, checks = 0, sent = 0, lost = 0;
+        long restarts = 0, leaderTerms = 0, windows = 0, partialWindows = 0, checks = 0, sent = 0, lost = 0;
         var watch = Stopwatch.StartNew();
 
         Parallel.For(first, first + count, seed =>
@@ -49,7 +50,7 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
             }
 
             var history = run.History;
-            Interlocked.Add(ref crashes, history.Observations.Where(o => o.Incarnation > 1).Select(o => (o.Node, o.Incarnation)).Distinct().Count());
+            Interlocked.Add(ref restarts, history.Observations.Where(o => o.Incarnation > 1).Select(o => (o.Node, o.Incarnation)).Distinct().Count());
             Interlocked.Add(ref leaderTerms, history.Observations.Where(o => o.Role == ElectionRole.Leader).Select(o => o.Term).Distinct().Count());
             Interlocked.Add(ref windows, history.HealthyWindowCount);
             Interlocked.Add(ref partialWindows, history.HealthyWindowsUntil(run.Plan.Duration)
@@ -61,7 +62,7 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
 
         watch.Stop();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{count} seeds from {first} in {watch.Elapsed.TotalSeconds:0.0} s: {failures.Count} failed; {crashes} restarts, " +
+            $"{count} seeds from {first} in {watch.Elapsed.TotalSeconds:0.0} s: {failures.Count} failed; {restarts} restarts, " +
             $"{leaderTerms} terms with a leader, {windows} healthy windows of 10 s or more ({partialWindows} during faults), " +
             $"{checks} liveness checks, {splitVoteMisses.Count} tolerated misses after split votes, {sent} messages sent, {lost} lost"));
         foreach (var (seed, miss) in splitVoteMisses.OrderBy(m => m.Seed).Take(50))
@@ -83,18 +84,39 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
             $"{failed.Count} of {count} seeds failed: {string.Join(", ", failed.Take(20).Select(r => r.Seed))}{(failed.Count > 20 ? ", ..." : "")}\n" +
             string.Join("\n", failed.Take(3).Select(r => r.Report())));
 
-        // Split votes delay elections now and then; a systematic collision would show as many.
-        Assert.True(splitVoteMisses.Count <= Math.Max(5, windows / 100),
+        Assert.True(SplitVoteMissesAreRare(splitVoteMisses.Count, windows),
             $"{splitVoteMisses.Count} liveness misses after split votes in {windows} healthy windows");
 
         // The runs exercised what they claim to (only meaningful for the full 10,000).
         if (count >= 10_000)
         {
-            Assert.True(crashes > count, $"only {crashes} restarts");
+            Assert.True(restarts > count, $"only {restarts} restarts");
             Assert.True(partialWindows > count / 10, $"only {partialWindows} healthy windows during faults");
             Assert.True(leaderTerms > 2 * count, $"only {leaderTerms} terms with a leader");
             Assert.True(lost > sent / 20, $"only {lost} of {sent} messages lost");
         }
+    }
+
+    /// <summary>
+    /// Split votes delay an election now and then: with the default timeouts about one healthy
+    /// window in 15,000 misses its 10 s right after one. Timeouts that are not random, or barely,
+    /// make that common.
+    /// </summary>
+    private static bool SplitVoteMissesAreRare(long misses, long windows) => misses <= Math.Max(5, windows / 1000);
+
+    [Fact]
+    public void Seeded_runs_flag_frequent_split_votes_when_election_timeouts_are_not_randomized()
+    {
+        var fixedTimeout = new ElectionSettings { TimeoutMin = TimeSpan.FromSeconds(3), TimeoutMax = TimeSpan.FromSeconds(3) };
+        long misses = 0, windows = 0;
+        for (var seed = 0; seed < 1000; seed++)
+        {
+            var run = SimulationRun.Execute(seed, election: fixedTimeout);
+            misses += run.SplitVoteMisses.Count;
+            windows += run.History.HealthyWindowCount;
+        }
+
+        Assert.False(SplitVoteMissesAreRare(misses, windows), $"{misses} misses after split votes in {windows} healthy windows");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Election;
 using System.Text;
 
@@ -34,11 +35,14 @@ internal sealed class SimulationRun
     /// <summary>Tolerated liveness misses right after split votes.</summary>
     public IReadOnlyList<Violation> SplitVoteMisses => History.Violations.Where(v => v.Tolerated).ToList();
 
-    public static SimulationRun Execute(int seed, TimeSpan? duration = null, Func<SimNode, IVoteStore>? openStore = null)
+    /// <param name="election">Election settings other than the defaults (test seam).</param>
+    /// <param name="openStore">How a starting incarnation opens its vote store (test seam).</param>
+    public static SimulationRun Execute(int seed, TimeSpan? duration = null, ElectionSettings? election = null,
+        Func<SimNode, IVoteStore>? openStore = null)
     {
         var random = new Random(seed);
         var plan = Nemesis.Draw(random, duration ?? DefaultDuration, QuietTail);
-        var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()), openStore: openStore);
+        var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()), election, openStore: openStore);
         simulation.Schedule(plan);
         simulation.RunUntil(plan.Duration);
         simulation.History.Finish(plan.Duration);
