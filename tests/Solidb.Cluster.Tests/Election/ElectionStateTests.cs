@@ -118,9 +118,13 @@ public sealed class ElectionStateTests
         c.SetVoters(Three);
 
         Assert.True(Single<SendVoteReply>(c.OnVoteRequest(A, 1, preVote: false)).Granted);
+        Assert.Equal(new PersistedVote(1, A), store.Vote); // saved by the time the reply is returned
+        var saves = store.Saves;
+
         Assert.True(Single<SendVoteReply>(c.OnVoteRequest(A, 1, preVote: false)).Granted);
 
         Assert.Equal(new PersistedVote(1, A), store.Vote);
+        Assert.Equal(saves, store.Saves); // already durable
     }
 
     [Fact]

@@ -258,6 +258,40 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
         AssertNoViolations(sim);
     }
 
+    [Fact]
+    public void A_healthy_cluster_keeps_its_first_leader_for_ten_minutes()
+    {
+        var sim = new ElectionSimulation(5, new Random(505));
+        sim.RunUntil(TimeSpan.FromMinutes(10));
+
+        var leader = AssertOneLeaderFollowedByAll(sim);
+        Assert.Equal(1, leader.Running.Term);
+        var elected = Assert.Single(sim.History.Observations, o => o.Role == ElectionRole.Leader);
+
+        // Within a heartbeat everyone follows it, and then nothing changes anywhere.
+        Assert.DoesNotContain(sim.History.Observations, o => o.At > elected.At + sim.HeartbeatInterval + TimeSpan.FromMilliseconds(100));
+        AssertNoViolations(sim);
+    }
+
+    /// <summary>
+    /// Leader liveness rides on the health heartbeats (1 s by default), so an election timeout at
+    /// or below the heartbeat interval makes followers time out between two heartbeats of a live
+    /// leader. In this simulation, a healthy 5-node cluster with timeouts of 500-800 ms went
+    /// through 57 leaders in 60 s (term 68), and with 900-1400 ms it had no leader at 23 s.
+    /// </summary>
+    [Fact(Skip = "BUG: ElectionSettings.From (src/Solidb.Cluster/Configuration/SubsystemSettings.cs, ElectionSettings.From) accepts " +
+        "solidb.election.timeout-min at or below solidb.health.heartbeat-interval (any 10 ms-5 min), although the leader is only heard " +
+        "through heartbeats: with timeout-min = 500ms, timeout-max = 800ms and the default 1 s heartbeats a healthy 5-node cluster " +
+        "changes leader about once a second (simulated: 57 leaders in 60 s).")]
+    public void Settings_refuse_an_election_timeout_that_does_not_exceed_the_heartbeat_interval()
+    {
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("solidb.election { timeout-min = 500ms, timeout-max = 800ms }")
+            .WithFallback(SolidbConfig.Reference);
+
+        var e = Assert.Throws<SettingsException>(() => ClusterSettings.FromConfig(config));
+        Assert.Contains("timeout-min", e.Message);
+    }
+
     /// <summary>
     /// The harness has teeth: if a restart forgot the vote of the current term (as when a vote
     /// leaves the node before it is saved and the node crashes in between), seeded runs find two
