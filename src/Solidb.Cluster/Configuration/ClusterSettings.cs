@@ -75,6 +75,13 @@ public sealed record ClusterSettings
             Clock = ClockSettings.From(r),
         };
 
+        if (settings.Election.TimeoutMin <= 2 * settings.Health.HeartbeatInterval)
+        {
+            // The leader is heard only through its heartbeats: a shorter timeout elects anew on every jitter.
+            throw SettingsException.Invalid(r.Key("election.timeout-min"), settings.Election.TimeoutMin,
+                $"must exceed 2 heartbeat intervals (solidb.health.heartbeat-interval = {settings.Health.HeartbeatInterval.TotalMilliseconds}ms)");
+        }
+
         if (settings.Port == settings.HttpPort)
         {
             throw SettingsException.Invalid(r.Key("node.http-port"), settings.HttpPort, "must differ from solidb.node.port");

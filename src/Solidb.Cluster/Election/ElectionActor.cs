@@ -128,7 +128,10 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
 
     private void Publish()
     {
-        var info = new LeaderInfo(_state.Leader, _state.Term, _state.ElectedAt, _state.HasQuorum, _state.Voters.Count, _state.FailureTolerance);
+        var info = new LeaderInfo(_state.Leader, _state.Term, _state.ElectedAt, _state.HasQuorum, _state.Voters.Count, _state.FailureTolerance)
+        {
+            QuorumSize = _state.QuorumSize,
+        };
         Context.Parent.Tell(info);
         _heartbeat.Tell(new ElectionView(_state.Term, _state.Role == ElectionRole.Leader,
             _state.ElectedAt ?? Clock.HlcTimestamp.Zero, _state.Voters.ToImmutableHashSet()));

@@ -33,6 +33,9 @@ public sealed record LeaderInfo(NodeId? Leader, long Term, HlcTimestamp? Elected
 {
     public static LeaderInfo None { get; } = new(null, 0, null, false, 0, 0);
 
+    /// <summary>What a majority is counted over (see <see cref="ElectionState.QuorumSize"/>).</summary>
+    public int QuorumSize { get; init; }
+
     public FencingToken? Token => Leader is { } leader && ElectedAt is { } at ? new FencingToken(Term, leader, at) : null;
 }
 

@@ -27,6 +27,7 @@ public sealed class ElectionState
     private long _deadline;
     private long _leaderHeardAt;
     private bool _quorum;
+    private int _knownVoters;
 
     public ElectionState(NodeId self, ElectionSettings settings, TimeProvider time, IVoteStore store, Random random, Func<HlcTimestamp> stamp)
     {
@@ -39,6 +40,7 @@ public sealed class ElectionState
         var vote = store.Load();
         Term = vote.Term;
         VotedFor = vote.VotedFor;
+        _knownVoters = vote.KnownVoters;
         ResetDeadline();
     }
 
@@ -57,6 +59,14 @@ public sealed class ElectionState
     /// <summary>A leader: it heard from a majority within the election timeout. A follower: it hears a live leader.</summary>
     public bool HasQuorum => Role == ElectionRole.Leader ? _quorum : Leader is not null;
 
+    /// <summary>
+    /// What a majority is counted over: the current voters, or the voters of the cluster this
+    /// node last saw with a quorum if that was larger. It shrinks only while a quorum confirms
+    /// the smaller set, so a node cut off from its cluster, or restarted alone into a new
+    /// cluster of one, can never elect itself.
+    /// </summary>
+    public int QuorumSize => Math.Max(_voters.Count, _knownVoters);
+
     /// <summary>How many voters may fail with a majority left: floor((voters - 1) / 2).</summary>
     public int FailureTolerance => Math.Max(0, (_voters.Count - 1) / 2);
 
@@ -67,7 +77,9 @@ public sealed class ElectionState
     {
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
+        var hadQuorum = HasQuorum;
         _voters = voters.ToHashSet();
+        _votes.IntersectWith(_voters); // votes of members that are no longer voters do not count
         var now = _time.GetTimestamp();
         foreach (var gone in _lastAck.Keys.Where(v => !_voters.Contains(v)).ToList())
         {
@@ -79,8 +91,13 @@ public sealed class ElectionState
             _lastAck[voter] = now; // a new voter gets a full timeout before it counts against the leader
         }
 
-        // Alone, a node needs nobody's vote: the first node leads at once.
-        if (Role != ElectionRole.Leader && _voters.Count == 1 && _voters.Contains(_self))
+        if (hadQuorum)
+        {
+            RememberClusterSize();
+        }
+
+        // Alone (and never part of a larger cluster), a node needs nobody's vote: the first node leads at once.
+        if (Role != ElectionRole.Leader && _voters.Count == 1 && _voters.Contains(_self) && QuorumSize == 1)
         {
             StartPreVote(outputs);
         }
@@ -97,6 +114,7 @@ public sealed class ElectionState
         if (Role == ElectionRole.Leader)
         {
             var heard = _voters.Count(v => v == _self || _time.GetElapsedTime(_lastAck.GetValueOrDefault(v, long.MinValue / 2), now) <= _settings.TimeoutMax);
+            
             _quorum = IsMajority(heard);
             if (!_quorum)
             {
@@ -140,6 +158,7 @@ public sealed class ElectionState
             ElectedAt = electedAt;
             _leaderHeardAt = _time.GetTimestamp();
             ResetDeadline();
+            RememberClusterSize();
         }
 
         return Announce(before, []);
@@ -187,8 +206,7 @@ public sealed class ElectionState
         var granted = (VotedFor is null || VotedFor == candidate) && _voters.Contains(candidate);
         if (granted && VotedFor != candidate)
         {
-            VotedFor = candidate;
-            _store.Save(new PersistedVote(Term, VotedFor)); // durable before the vote leaves this node
+            Persist(Term, candidate, _knownVoters); // durable before the vote leaves this node
         }
 
         if (granted)
@@ -209,7 +227,7 @@ public sealed class ElectionState
             if (Role == ElectionRole.PreCandidate && granted && term == Term + 1 && _voters.Contains(from))
             {
                 _votes.Add(from);
-                if (IsMajority(_votes.Count))
+                if (IsMajority(CountedVotes()))
                 {
                     StartElection(outputs);
                 }
@@ -222,7 +240,7 @@ public sealed class ElectionState
         else if (Role == ElectionRole.Candidate && term == Term && granted && _voters.Contains(from))
         {
             _votes.Add(from);
-            if (IsMajority(_votes.Count))
+            if (IsMajority(CountedVotes()))
             {
                 BecomeLeader();
             }
@@ -252,9 +270,7 @@ public sealed class ElectionState
 
     private void StartElection(List<ElectionOutput> outputs)
     {
-        Term++;
-        VotedFor = _self;
-        _store.Save(new PersistedVote(Term, _self));
+        Persist(Term + 1, _self, _knownVoters);
         Role = ElectionRole.Candidate;
         Leader = null;
         ElectedAt = null;
@@ -281,15 +297,15 @@ public sealed class ElectionState
         {
             _lastAck[voter] = now;
         }
+
+        RememberClusterSize();
     }
 
     private void StepDown(long term)
     {
         if (term > Term)
         {
-            Term = term;
-            VotedFor = null;
-            _store.Save(new PersistedVote(Term, null));
+            Persist(term, null, _knownVoters);
             Leader = null; // a leader of an older term is no longer one
             ElectedAt = null;
         }
@@ -305,7 +321,27 @@ public sealed class ElectionState
         ResetDeadline();
     }
 
-    private bool IsMajority(int count) => _voters.Contains(_self) && count * 2 > _voters.Count;
+    private bool IsMajority(int count) => _voters.Contains(_self) && count * 2 > QuorumSize;
+
+    private int CountedVotes() => _votes.Count(_voters.Contains);
+
+    /// <summary>Saves first, then changes memory: a failed save leaves the state as it was.</summary>
+    private void Persist(long term, NodeId? votedFor, int knownVoters)
+    {
+        _store.Save(new PersistedVote(term, votedFor, knownVoters));
+        Term = term;
+        VotedFor = votedFor;
+        _knownVoters = knownVoters;
+    }
+
+    /// <summary>A quorum confirms the current voter set: from now on a majority is counted over it.</summary>
+    private void RememberClusterSize()
+    {
+        if (_voters.Contains(_self) && _knownVoters != _voters.Count)
+        {
+            Persist(Term, VotedFor, _voters.Count);
+        }
+    }
 
     private void ResetDeadline()
     {

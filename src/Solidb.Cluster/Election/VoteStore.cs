@@ -4,8 +4,13 @@ using Solidb.Cluster.Membership;
 
 namespace Solidb.Cluster.Election;
 
-/// <summary>The durable part of the election state: the current term and whom this node voted for in it.</summary>
-public sealed record PersistedVote(long Term, NodeId? VotedFor)
+/// <summary>
+/// The durable part of the election state: the current term, whom this node voted for in it,
+/// and how many voters the cluster had when this node last saw it with a quorum. The last one
+/// keeps a node that restarts alone (and forms a cluster of one, cut off from the others) from
+/// electing itself: its majority is still counted over the cluster it knew.
+/// </summary>
+public sealed record PersistedVote(long Term, NodeId? VotedFor, int KnownVoters = 0)
 {
     public static PersistedVote Initial { get; } = new(0, null);
 }
@@ -35,23 +40,26 @@ public sealed class VoteFile(string path) : IVoteStore
         }
 
         var parts = File.ReadAllText(Path).Trim().Split(' ');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var term))
+        var known = 0;
+        if (parts.Length is < 2 or > 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var term)
+            || (parts.Length == 3 && !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out known)))
         {
-            throw new DataDirectoryException($"corrupt election file '{Path}': expected \"term votedFor\"");
+            throw new DataDirectoryException($"corrupt election file '{Path}': expected \"term votedFor knownVoters\"");
         }
 
         if (parts[1] == "-")
         {
-            return new PersistedVote(term, null);
+            return new PersistedVote(term, null, known);
         }
 
         return NodeId.TryParse(parts[1], out var votedFor)
-            ? new PersistedVote(term, votedFor)
+            ? new PersistedVote(term, votedFor, known)
             : throw new DataDirectoryException($"corrupt election file '{Path}': '{parts[1]}' is not a node id");
     }
 
     public void Save(PersistedVote vote) =>
-        DataDirectory.WriteAtomically(Path, string.Create(CultureInfo.InvariantCulture, $"{vote.Term} {vote.VotedFor?.Value ?? "-"}\n"));
+        DataDirectory.WriteAtomically(Path, string.Create(CultureInfo.InvariantCulture,
+            $"{vote.Term} {vote.VotedFor?.Value ?? "-"} {vote.KnownVoters}\n"));
 }
 
 /// <summary>A vote store in memory, for tests and simulations (a "crash" keeps the object).</summary>

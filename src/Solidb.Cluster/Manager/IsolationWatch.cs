@@ -5,9 +5,10 @@ namespace Solidb.Cluster.Manager;
 
 /// <summary>
 /// Tells when this node has been cut off long enough to rejoin as a new incarnation: no quorum,
-/// and a strict majority of the voters Failed in its own view, continuously for the rejoin-after
-/// time. A node on the majority side, or in an even split where no side sees a majority Failed,
-/// never qualifies.
+/// and either a strict majority of the voters Failed in its own view, or a cluster smaller than
+/// a majority of the one it last knew (it restarted alone into a cluster of its own),
+/// continuously for the rejoin-after time. A node on the majority side, or in an even split
+/// where no side sees a majority Failed, never qualifies.
 /// </summary>
 public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
 {
@@ -16,7 +17,9 @@ public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
     public static bool IsIsolated(MembershipSnapshot snapshot, LeaderInfo leader)
     {
         var voters = snapshot.Members.Where(m => m.Admitted).ToList();
-        return !leader.HasQuorum && voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
+        var majorityFailed = voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
+        var tooSmall = voters.Count * 2 <= leader.QuorumSize;
+        return !leader.HasQuorum && (majorityFailed || tooSmall);
     }
 
     /// <summary>Feeds the current view; true once the node has been isolated for the whole rejoin-after time.</summary>

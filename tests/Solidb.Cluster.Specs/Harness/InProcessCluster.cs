@@ -44,6 +44,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     private bool _disposing;
+    private readonly HashSet<ActorSystem> _killed = [];
 
     /// <summary>The current node at each index (a restarted node replaces its old incarnation).</summary>
     public IReadOnlyList<ClusterNode> Nodes
@@ -101,6 +102,19 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     public static string NodeIdOf(int index) => $"node{index + 1}";
+
+    /// <summary>Kills node i abruptly: cut off, then its actor system stops without leaving (like kill -9).</summary>
+    public async Task KillAsync(int index)
+    {
+        var node = this[index];
+        lock (_nodes)
+        {
+            _killed.Add(node.System); // a killed node stays dead until the spec restarts it
+        }
+
+        await PartitionAsync(index);
+        await node.System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+    }
 
     /// <summary>Cuts node i off from every other node, both directions.</summary>
     public Task PartitionAsync(int index) => SetAllAsync(index, Akka.Remote.Transport.Blackhole.Instance);
@@ -197,7 +211,7 @@ public sealed class InProcessCluster : IAsyncDisposable
 
         lock (_nodes)
         {
-            if (!_disposing && _nodes[index] == node)
+            if (!_disposing && _nodes[index] == node && !_killed.Contains(node.System))
             {
                 Restart(index, rejoinOnly: true);
             }

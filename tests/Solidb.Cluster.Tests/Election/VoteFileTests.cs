@@ -41,7 +41,7 @@ public sealed class VoteFileTests : IDisposable
         VoteFile.In(_dir).Save(new PersistedVote(7, NodeId.Parse("node-b")));
 
         Assert.Equal(new PersistedVote(7, NodeId.Parse("node-b")), VoteFile.In(_dir).Load());
-        Assert.Equal("7 node-b\n", File.ReadAllText(Path.Combine(_dir, "election")));
+        Assert.Equal("7 node-b 0\n", File.ReadAllText(Path.Combine(_dir, "election")));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class VoteFileTests : IDisposable
     {
         VoteFile.In(_dir).Save(new PersistedVote(12, null));
 
-        Assert.Equal("12 -\n", File.ReadAllText(Path.Combine(_dir, "election")));
+        Assert.Equal("12 - 0\n", File.ReadAllText(Path.Combine(_dir, "election")));
         Assert.Equal(new PersistedVote(12, null), VoteFile.In(_dir).Load());
     }
 
