@@ -48,7 +48,7 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
         var dead = new HashSet<int>();
         try
         {
-            for (var step = 0; step < 6; step++)
+            for (var step = 0; step < 5; step++)
             {
                 var node = random.Next(Nodes);
                 switch (random.Next(4))
@@ -72,9 +72,12 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
                         break;
                     case 3 when dead.Count > 0:
                         var revived = dead.ElementAt(random.Next(dead.Count));
+                        // A killed process comes back with its network: restart, then heal its links.
                         schedule.Add($"{clock.Elapsed.TotalSeconds:F1}s restart node{revived + 1}");
                         cluster.Restart(revived);
+                        await cluster.HealAsync(revived);
                         dead.Remove(revived);
+                        cut.Remove(revived);
                         RecordAll();
                         break;
                     default:
@@ -83,7 +86,7 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
                 }
 
                 // The time between faults is part of the seeded schedule (the stimulus), not a wait for an outcome.
-                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(500, 3500)));
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(500, 2500)));
                 RecordAll();
             }
 
