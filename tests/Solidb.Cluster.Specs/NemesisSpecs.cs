@@ -109,7 +109,7 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
                 {
                     return await cluster.IsConvergedAsync() && await AgreedLeader(cluster);
                 }
-                catch (Akka.Actor.AskTimeoutException)
+                catch (Exception e) when (e.GetBaseException() is Akka.Actor.AskTimeoutException)
                 {
                     return false; // a node was between incarnations (self-healing restart)
                 }
