@@ -114,7 +114,6 @@ public sealed class ElectionState
         if (Role == ElectionRole.Leader)
         {
             var heard = _voters.Count(v => v == _self || _time.GetElapsedTime(_lastAck.GetValueOrDefault(v, long.MinValue / 2), now) <= _settings.TimeoutMax);
-            
             _quorum = IsMajority(heard);
             if (!_quorum)
             {
