@@ -4,7 +4,8 @@ using Solidb.Benchmarks.Cluster;
 
 // `-- throughput [millions-per-thread] [threads] [rounds]` runs the plain multi-thread harness;
 // `-- startup [runs]` the cluster start-up harness and `-- failover [runs]` the leader failover
-// harness (real solidb processes, Release build);
+// harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
+// `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process);
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -19,6 +20,16 @@ if (args.Length > 0 && args[0] == "startup")
 if (args.Length > 0 && args[0] == "failover")
 {
     return await FailoverHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "detect")
+{
+    return await DetectionHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "heartbeats")
+{
+    return await HeartbeatRateHarness.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ClockBenchmarks).Assembly).Run(args);

@@ -22,15 +22,14 @@ internal static class FailoverHarness
             Console.WriteLine($"run {i + 1}: failover {times[^1]:F0} ms");
         }
 
-        var sorted = times.Order().ToList();
-        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-        Console.WriteLine($"failover over {runs} runs: median {median:F0} ms, max {sorted[^1]:F0} ms, min {sorted[0]:F0} ms");
+        Console.WriteLine($"failover over {runs} runs: median {Samples.Median(times):F0} ms, max {times.Max():F0} ms, min {times.Min():F0} ms");
         return 0;
     }
 
     private static async Task<double> Once()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "solidb-failover-" + Guid.NewGuid().ToString("N")[..8]);
+        using var temp = new TempDir("solidb-failover-");
+        var dir = temp.Path;
         var ports = Enumerable.Range(0, 3).Select(_ => (Port: NodeProcess.FreePort(), Http: NodeProcess.FreePort())).ToList();
         var peers = string.Join(",", ports.Select(p => $"127.0.0.1:{p.Port}"));
         var nodes = ports.Select((p, i) => NodeProcess.Start($"node{i + 1}", p.Port, p.Http, Path.Combine(dir, $"n{i}"), peers)).ToList();
@@ -59,13 +58,6 @@ internal static class FailoverHarness
         finally
         {
             Parallel.ForEach(nodes, n => n.Dispose());
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
         }
     }
 

@@ -77,6 +77,13 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>Every node answered, all name the same leader, and each shows <paramref name="members"/> Active members.</summary>
+    public static bool OneLeaderAllActive(int members, JsonElement?[] statuses) =>
+        statuses.All(s => s is not null)
+        && statuses.Select(s => s!.Value.GetProperty("leader").GetString()).Distinct().Count() == 1
+        && statuses[0]!.Value.GetProperty("leader").GetString() is not null
+        && statuses.All(s => s!.Value.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "Active") == members);
+
     public void Kill9() => _ = kill(_process.Id, 9);
 
     public void Dispose()
