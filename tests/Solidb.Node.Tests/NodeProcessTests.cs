@@ -34,6 +34,13 @@ public sealed class NodeProcessTests : IDisposable
         var health = await node.GetAsync("/_api/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("{\"status\":\"ok\"}", await health.Content.ReadAsStringAsync());
+
+        // One prefix per log line: the console's time and level, then the logging class; Akka's
+        // own "[INFO][time][thread][source]" prefix is not repeated inside the message.
+        await Until.Async(() => Task.FromResult(node.StdOut), o => o.Contains("Leader is now solo"), Bound);
+        Assert.Contains("info: Solidb.Cluster.Election.ElectionActor[0] Leader: solo, term 1", node.StdOut);
+        Assert.Contains("info: Akka.Cluster[0] Cluster Node", node.StdOut);
+        Assert.DoesNotContain("[INFO][", node.StdOut);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public static class NodeHost
             {
                 l.LogLevel = AkkaLevel(node.Settings.LogLevel);
                 l.ClearLoggers();
-                l.AddLoggerFactory();
+                l.AddLogger<AkkaLogForwarder>();
             })
             .WithSolidbCluster(node, layered));
 

@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.DependencyInjection;
+using Akka.Dispatch;
+using Akka.Event;
+using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Solidb.Node.Hosting;
+
+/// <summary>
+/// Akka's logger for the solidb host: hands each log event to Microsoft.Extensions.Logging with
+/// the message alone, under the logging class as category. The console formatter adds time and
+/// level once (Akka.Hosting's logger factory logger would add its own timestamp, thread and
+/// source inside the message as well).
+/// </summary>
+public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    private readonly ILoggerFactory _factory;
+    private readonly Dictionary<string, ILogger> _loggers = [];
+
+    public AkkaLogForwarder() =>
+        _factory = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case InitializeLogger:
+                Sender.Tell(new LoggerInitialized());
+                return true;
+            case LogEvent e:
+                Forward(e);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Forward(LogEvent e)
+    {
+        var category = CategoryOf(e);
+        if (!_loggers.TryGetValue(category, out var logger))
+        {
+            _loggers[category] = logger = _factory.CreateLogger(category);
+        }
+
+        var level = LevelOf(e.LogLevel());
+        if (logger.IsEnabled(level))
+        {
+            logger.Log(level, e.Cause, "{Message}", e.Message?.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The class that logged (e.g. Solidb.Cluster.Election.ElectionActor); for Akka's string
+    /// sources such as "Cluster (akka://solidb)" it is "Akka.Cluster"; otherwise "Akka".
+    /// </summary>
+    public static string CategoryOf(LogEvent e)
+    {
+        if (e.LogClass is { } type && type != typeof(DummyClassForStringSources))
+        {
+            return type.FullName ?? "Akka";
+        }
+
+        var source = e.LogSource ?? "";
+        var cut = source.IndexOf(" (", StringComparison.Ordinal);
+        var name = cut > 0 ? source[..cut] : "";
+        return name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '-' or '.')
+            ? "Akka." + char.ToUpperInvariant(name[0]) + name[1..]
+            : "Akka";
+    }
+
+    public static MelLogLevel LevelOf(Akka.Event.LogLevel level) => level switch
+    {
+        Akka.Event.LogLevel.DebugLevel => MelLogLevel.Debug,
+        Akka.Event.LogLevel.InfoLevel => MelLogLevel.Information,
+        Akka.Event.LogLevel.WarningLevel => MelLogLevel.Warning,
+        _ => MelLogLevel.Error,
+    };
+}
