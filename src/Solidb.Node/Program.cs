@@ -41,17 +41,20 @@ public static class Program
             while (true)
             {
                 await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
-                var (code, restart) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered);
-                if (!restart)
+                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered);
+                if (next == Next.Exit)
                 {
                     return code;
                 }
 
                 // Self-healing: the cluster downed this incarnation (e.g. it was on the minority
-                // side of a healed partition). Rejoin under the same node id as a new incarnation.
+                // side of a healed partition), or a join-only incarnation was let in nowhere.
+                // Start a new incarnation under the same node id.
                 var identity = dataDir.Reincarnate();
-                rejoinOnly = true;
-                Console.Error.WriteLine($"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}");
+                rejoinOnly = next == Next.RejoinOnly;
+                Console.Error.WriteLine(rejoinOnly
+                    ? $"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}"
+                    : $"solidb: no cluster let this node in while join-only; restarting as incarnation {identity.Incarnation} under the normal bootstrap rule");
             }
         }
         catch (Exception e) when (e is UsageException or SettingsException or DataDirectoryException)
@@ -68,8 +71,16 @@ public static class Program
         }
     }
 
-    /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code, or restart = true after being downed.</summary>
-    private static async Task<(int Code, bool Restart)> RunOnce(NodeContext node, Akka.Configuration.Config layered)
+    /// <summary>What follows an incarnation: exit, or a new incarnation that only joins, or one under the normal bootstrap rule.</summary>
+    private enum Next
+    {
+        Exit,
+        RejoinOnly,
+        Bootstrap,
+    }
+
+    /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code and what follows.</summary>
+    private static async Task<(int Code, Next Next)> RunOnce(NodeContext node, Akka.Configuration.Config layered)
     {
         await using var app = NodeHost.Build(node, layered);
         try
@@ -78,16 +89,17 @@ public static class Program
         }
         catch (Exception e) when (IsBindFailure(e))
         {
-            return (Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}"), false);
+            return (Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}"), Next.Exit);
         }
 
         var system = app.Services.GetRequiredService<ActorSystem>();
         await app.WaitForShutdownAsync();
         return CoordinatedShutdown.Get(system).ShutdownReason switch
         {
-            null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, false),
-            CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), false),
-            _ => (ExitOk, true), // downed by the cluster (or quarantined by it)
+            null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, Next.Exit),
+            CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), Next.Exit),
+            JoinOnlyExpiredReason => (ExitOk, Next.Bootstrap),
+            _ => (ExitOk, Next.RejoinOnly), // downed by the cluster (or quarantined by it), or isolated for rejoin-after
         };
     }
 

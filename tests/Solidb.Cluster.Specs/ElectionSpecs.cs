@@ -182,4 +182,46 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
             Assert.Equal(2, rejoined.Incarnation);
         }, Converge, Poll);
     }
+
+    [Fact]
+    public async Task After_every_node_was_cut_off_from_every_other_past_rejoin_after_they_form_one_cluster_again()
+    {
+        // rejoin-after and join-only-for shortened from 15 s and 20 s to keep the spec short; the rules are the same.
+        await using var cluster = await StartConverged(3, (_, s) => s with
+        {
+            Election = s.Election with { RejoinAfter = TimeSpan.FromSeconds(5), JoinOnlyFor = TimeSpan.FromSeconds(5) },
+        });
+        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await cluster.PartitionAsync(i);
+        }
+
+        // No node has a quorum and each sees the other two Failed, so after rejoin-after each
+        // restarts as a join-only incarnation. A partition lives in each actor system's transport,
+        // so it ends when the last node restarts: that is the heal.
+        await AwaitConditionAsync(() => Task.FromResult(cluster.Nodes.All(n => n.Context.Identity.Incarnation >= 2)),
+            TimeSpan.FromSeconds(60), Poll);
+
+        // Now nobody is in a cluster to let the others in. Join-only ends after join-only-for,
+        // the lowest address forms a cluster under the bootstrap rule, the others join it and
+        // elect a leader.
+        await AwaitConditionAsync(async () =>
+        {
+            try
+            {
+                return await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null;
+            }
+            catch (Exception e) when (e.GetBaseException() is Akka.Actor.AskTimeoutException)
+            {
+                return false; // a node was between incarnations
+            }
+        }, TimeSpan.FromSeconds(90), Poll);
+
+        Assert.All(cluster.Nodes, n => Assert.True(n.Context.Identity.Incarnation >= 2, $"{n.NodeId} never restarted"));
+        Assert.Contains(cluster.Nodes, n => !n.Context.RejoinOnly && n.Context.Identity.Incarnation >= 3);
+        Output.WriteLine($"converged at {_clock.Elapsed.TotalSeconds:F1}s; incarnations " +
+                         string.Join(", ", cluster.Nodes.Select(n => $"{n.NodeId}={n.Context.Identity.Incarnation}{(n.Context.RejoinOnly ? " join-only" : "")}")));
+    }
 }

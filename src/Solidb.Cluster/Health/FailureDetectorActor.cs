@@ -32,8 +32,10 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         _policy = new HealthPolicy(node.Settings.Health, node.Time);
         Receive<UseHeartbeat>(m => _heartbeat = m.Heartbeat);
         Receive<MembershipChanged>(m => OnMembership(m.Snapshot));
-        Receive<HeardFrom>(m => _policy.HeardDirectly(m.NodeId, m.Uid, m.RoundTrip, _node.Gate.OffsetOf(m.NodeId)));
-        Receive<HeardIndirectly>(m => _policy.HeardIndirectly(m.NodeId, m.Uid));
+        // Block bodies: the policy's bool result (whether the peer is monitored) must not be taken
+        // by Akka as "not handled", which would count the message as dropped.
+        Receive<HeardFrom>(m => { _policy.HeardDirectly(m.NodeId, m.Uid, m.RoundTrip, _node.Gate.OffsetOf(m.NodeId)); });
+        Receive<HeardIndirectly>(m => { _policy.HeardIndirectly(m.NodeId, m.Uid); });
         Receive<Evaluate>(_ => OnEvaluate());
         Receive<HealthReport>(OnReport);
         ReceiveAny(m => _node.Dropped(m, _log, Name));

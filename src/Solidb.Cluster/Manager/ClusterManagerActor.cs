@@ -33,6 +33,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private IActorRef _election = ActorRefs.Nobody;
     private LeaderInfo _leader = LeaderInfo.None;
     private readonly IsolationWatch _isolation;
+    private readonly JoinOnlyWatch? _joinOnly;
     private bool _rejoining;
     private long _published;
     private NodeId? _leaderLogged;
@@ -42,6 +43,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _node = node;
         _table = new MembershipTable(node.NodeId);
         _isolation = new IsolationWatch(node.Time, node.Settings.Election.RejoinAfter);
+        _joinOnly = node.RejoinOnly ? new JoinOnlyWatch(node.Time, node.Settings.Election.JoinOnlyFor) : null;
         Receive<ClusterEvent.CurrentClusterState>(OnCurrentState);
         Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, introduce: e is ClusterEvent.MemberUp));
         Receive<LeaderInfo>(OnLeaderInfo);
@@ -56,10 +58,12 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<UnsubscribeMembership>(m => Unsubscribe(m.Subscriber));
         Receive<Terminated>(t => Unsubscribe(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(OnQuarantinedByPeer);
         Receive<DownFailed>(_ =>
         {
             DownConfirmedFailures();
             RejoinIfIsolated();
+            RestartIfJoinOnlyExpired();
         });
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
@@ -80,10 +84,15 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _detector.Tell(new FailureDetectorActor.UseHeartbeat(heartbeat));
         _election.Tell(new ElectionActor.UseHeartbeat(heartbeat));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.ThisActorSystemQuarantinedEvent));
         Timers.StartPeriodicTimer(nameof(DownFailed), DownFailed.Instance, _node.Settings.Health.HeartbeatInterval);
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+    }
 
     private void OnCurrentState(ClusterEvent.CurrentClusterState state)
     {
@@ -210,8 +219,13 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                 _log.Info("Downing {0} at {1}: confirmed Failed; this node leads term {2} with a quorum", member.NodeId, member.Address, _leader.Term);
             }
 
+            // Akka downs by address. Once a new incarnation holds the address (Akka removes the
+            // old one when the new one joins), downing it would remove the wrong incarnation.
             var address = AkkaMembers.ToAddress(member.Address, _cluster.SelfAddress);
-            _cluster.Down(address);
+            if (_cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address)) is { } current && current.UniqueAddress.Uid == member.Uid)
+            {
+                _cluster.Down(address);
+            }
         }
     }
 
@@ -228,11 +242,64 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _rejoining = true;
         _log.Warning("No quorum for {0}s and a majority of the voters unreachable: restarting as a new incarnation that rejoins the cluster",
             _node.Settings.Election.RejoinAfter.TotalSeconds);
+        Rejoin();
+    }
+
+    /// <summary>
+    /// A peer's Akka.Remote refuses this incarnation: the cluster removed it after downing it
+    /// (a partition that has now healed). Without a quorum of its own the node rejoins at once,
+    /// instead of after rejoin-after. With a quorum it stays: a quarantine alone is no reason
+    /// for a healthy member to restart (Akka also quarantines after lost system messages).
+    /// </summary>
+    private void OnQuarantinedByPeer(Akka.Remote.ThisActorSystemQuarantinedEvent e)
+    {
+        if (_rejoining)
+        {
+            return;
+        }
+
+        if (_leader.HasQuorum)
+        {
+            _log.Warning("{0} has quarantined this incarnation, but this node has a quorum: staying", AkkaMembers.HostPort(e.RemoteAddress));
+            return;
+        }
+
+        _log.Warning("{0} has quarantined this incarnation (the cluster removed it) and this node has no quorum: restarting as a new " +
+                     "incarnation that rejoins the cluster", AkkaMembers.HostPort(e.RemoteAddress));
+        Rejoin();
+    }
+
+    /// <summary>
+    /// Stops this incarnation with the downing reason, so the host starts a join-only one. Downing
+    /// itself (rather than only running the shutdown) skips the graceful-leave wait for Exiting,
+    /// which a node cut off from its cluster would wait out for the whole phase timeout.
+    /// </summary>
+    private void Rejoin()
+    {
+        _rejoining = true;
+        _cluster.Down(_cluster.SelfAddress);
         CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
     }
+
+    /// <summary>See <see cref="JoinOnlyWatch"/>: a join-only incarnation nobody let in restarts under the normal bootstrap rule.</summary>
+    private void RestartIfJoinOnlyExpired()
+    {
+        if (_rejoining || _joinOnly is null || !_joinOnly.Expired(IsMember()))
+        {
+            return;
+        }
+
+        _rejoining = true;
+        _log.Warning("Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap " +
+                     "rule (the lowest address may form a cluster; electing a leader still needs a majority of the voters last known)",
+            _node.Settings.Election.JoinOnlyFor.TotalSeconds);
+        CoordinatedShutdown.Get(Context.System).Run(JoinOnlyExpiredReason.Instance);
+    }
+
+    /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
+    private bool IsMember() => _cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress));
 
     private ClusterStatus Status()
     {

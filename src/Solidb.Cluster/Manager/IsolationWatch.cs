@@ -8,7 +8,7 @@ namespace Solidb.Cluster.Manager;
 /// and either a strict majority of the voters Failed in its own view, or a cluster smaller than
 /// a majority of the one it last knew (it restarted alone into a cluster of its own),
 /// continuously for the rejoin-after time. A node on the majority side, or in an even split
-/// where no side sees a majority Failed, never qualifies.
+/// where no side sees a majority Failed, never qualifies; nor does a node not yet in any cluster.
 /// </summary>
 public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
 {
@@ -18,7 +18,9 @@ public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
     {
         var voters = snapshot.Members.Where(m => m.Admitted).ToList();
         var majorityFailed = voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
-        var tooSmall = voters.Count * 2 <= leader.QuorumSize;
+        // A node in no cluster yet (no admitted voters) is not isolated but unjoined: joining is
+        // Akka's retry loop, and for a join-only incarnation, JoinOnlyWatch's.
+        var tooSmall = voters.Count > 0 && voters.Count * 2 <= leader.QuorumSize;
         return !leader.HasQuorum && (majorityFailed || tooSmall);
     }
 

@@ -200,11 +200,13 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>
     /// What the solidb host does (Program.RunOnce): a node the cluster downed restarts its actor
-    /// system in-process and rejoins under the same node id as a new incarnation.
+    /// system in-process and rejoins under the same node id as a new incarnation (join-only); a
+    /// join-only incarnation whose time ran out restarts under the normal bootstrap rule.
     /// </summary>
     private void RestartIfDowned(int index, ClusterNode node)
     {
-        if (_disposing || CoordinatedShutdown.Get(node.System).ShutdownReason is not CoordinatedShutdown.ClusterDowningReason)
+        var reason = CoordinatedShutdown.Get(node.System).ShutdownReason;
+        if (_disposing || reason is not (CoordinatedShutdown.ClusterDowningReason or JoinOnlyExpiredReason))
         {
             return;
         }
@@ -213,7 +215,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         {
             if (!_disposing && _nodes[index] == node && !_killed.Contains(node.System))
             {
-                Restart(index, rejoinOnly: true);
+                Restart(index, rejoinOnly: reason is CoordinatedShutdown.ClusterDowningReason);
             }
         }
     }

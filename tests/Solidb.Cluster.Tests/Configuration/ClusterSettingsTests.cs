@@ -47,6 +47,13 @@ public sealed class ClusterSettingsTests
         Assert.Equal("solidb.election.timeout-max", e.Key);
     }
 
+    [Theory]
+    [InlineData("solidb.election.rejoin-after = 0s", "solidb.election.rejoin-after")]
+    [InlineData("solidb.election.join-only-for = 500ms", "solidb.election.join-only-for")]
+    [InlineData("solidb.election.join-only-for = 2h", "solidb.election.join-only-for")]
+    public void Self_healing_times_out_of_range_are_rejected(string hocon, string key) =>
+        Assert.Equal(key, Invalid(hocon).Key);
+
     [Fact]
     public void Http_port_must_differ_from_the_remote_port()
     {
