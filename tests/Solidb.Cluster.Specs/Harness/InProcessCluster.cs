@@ -230,7 +230,28 @@ public sealed class InProcessCluster : IAsyncDisposable
         }
     }
 
-    private static Task<bool> Throttle(ClusterNode from, Address to, ThrottleMode mode) =>
-        ((RemoteActorRefProvider)((ExtendedActorSystem)from.System).Provider).Transport
-            .ManagementCommand(new SetThrottle(to, ThrottleTransportAdapter.Direction.Both, mode));
+    /// <summary>
+    /// Sets the throttle of from's link to <paramref name="to"/>. The transport's management
+    /// command can time out while that system is busy starting or stopping; it is retried (a
+    /// throttle setting is idempotent) rather than failing the spec on harness plumbing.
+    /// </summary>
+    private static async Task<bool> Throttle(ClusterNode from, Address to, ThrottleMode mode)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (from.IsTerminated)
+            {
+                return false; // a stopped system has no links to throttle
+            }
+
+            try
+            {
+                return await ((RemoteActorRefProvider)((ExtendedActorSystem)from.System).Provider).Transport
+                    .ManagementCommand(new SetThrottle(to, ThrottleTransportAdapter.Direction.Both, mode));
+            }
+            catch (Exception e) when (attempt < 3 && e.GetBaseException() is AskTimeoutException)
+            {
+            }
+        }
+    }
 }
