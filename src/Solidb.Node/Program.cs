@@ -48,13 +48,13 @@ public static class Program
                 }
 
                 // Self-healing: the cluster downed this incarnation (e.g. it was on the minority
-                // side of a healed partition), or a join-only incarnation was let in nowhere.
+                // side of a healed partition), or its join timed out (JoinWatch).
                 // Start a new incarnation under the same node id.
                 var identity = dataDir.Reincarnate();
                 rejoinOnly = next == Next.RejoinOnly;
                 Console.Error.WriteLine(rejoinOnly
                     ? $"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}"
-                    : $"solidb: no cluster let this node in while join-only; restarting as incarnation {identity.Incarnation} under the normal bootstrap rule");
+                    : $"solidb: this node did not become Up in time; restarting as incarnation {identity.Incarnation} under the normal bootstrap rule");
             }
         }
         catch (Exception e) when (e is UsageException or SettingsException or DataDirectoryException)
@@ -98,7 +98,7 @@ public static class Program
         {
             null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, Next.Exit),
             CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), Next.Exit),
-            JoinOnlyExpiredReason => (ExitOk, Next.Bootstrap),
+            JoinTimedOutReason => (ExitOk, Next.Bootstrap),
             _ => (ExitOk, Next.RejoinOnly), // downed by the cluster (or quarantined by it), or isolated for rejoin-after
         };
     }

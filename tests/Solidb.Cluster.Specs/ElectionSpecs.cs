@@ -186,10 +186,10 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
     [Fact]
     public async Task After_every_node_was_cut_off_from_every_other_past_rejoin_after_they_form_one_cluster_again()
     {
-        // rejoin-after and join-only-for shortened from 15 s and 20 s to keep the spec short; the rules are the same.
+        // rejoin-after and join-timeout shortened from 15 s each to keep the spec short; the rules are the same.
         await using var cluster = await StartConverged(3, (_, s) => s with
         {
-            Election = s.Election with { RejoinAfter = TimeSpan.FromSeconds(5), JoinOnlyFor = TimeSpan.FromSeconds(5) },
+            Election = s.Election with { RejoinAfter = TimeSpan.FromSeconds(5), JoinTimeout = TimeSpan.FromSeconds(5) },
         });
         await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
 
@@ -204,7 +204,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         await AwaitConditionAsync(() => Task.FromResult(cluster.Nodes.All(n => n.Context.Identity.Incarnation >= 2)),
             TimeSpan.FromSeconds(60), Poll);
 
-        // Now nobody is in a cluster to let the others in. Join-only ends after join-only-for,
+        // Now nobody is in a cluster to let the others in. Join-only ends after join-timeout,
         // the lowest address forms a cluster under the bootstrap rule, the others join it and
         // elect a leader.
         await AwaitConditionAsync(async () =>

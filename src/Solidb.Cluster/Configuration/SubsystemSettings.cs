@@ -51,7 +51,7 @@ public sealed record ElectionSettings
     public TimeSpan TimeoutMin { get; init; } = TimeSpan.FromSeconds(3);
     public TimeSpan TimeoutMax { get; init; } = TimeSpan.FromMilliseconds(4500);
     public TimeSpan RejoinAfter { get; init; } = TimeSpan.FromSeconds(15);
-    public TimeSpan JoinOnlyFor { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     internal static ElectionSettings From(ConfigReader r)
     {
@@ -60,7 +60,7 @@ public sealed record ElectionSettings
             TimeoutMin = r.Duration("election.timeout-min", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5)),
             TimeoutMax = r.Duration("election.timeout-max", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5)),
             RejoinAfter = r.Duration("election.rejoin-after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-            JoinOnlyFor = r.Duration("election.join-only-for", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            JoinTimeout = r.Duration("election.join-timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
         };
         return settings.TimeoutMax < settings.TimeoutMin
             ? throw SettingsException.Invalid(r.Key("election.timeout-max"), settings.TimeoutMax,

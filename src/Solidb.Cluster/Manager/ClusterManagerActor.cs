@@ -33,7 +33,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private IActorRef _election = ActorRefs.Nobody;
     private LeaderInfo _leader = LeaderInfo.None;
     private readonly IsolationWatch _isolation;
-    private readonly JoinOnlyWatch? _joinOnly;
+    private readonly JoinWatch _join;
     private bool _rejoining;
     private long _published;
     private NodeId? _leaderLogged;
@@ -43,7 +43,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _node = node;
         _table = new MembershipTable(node.NodeId);
         _isolation = new IsolationWatch(node.Time, node.Settings.Election.RejoinAfter);
-        _joinOnly = node.RejoinOnly ? new JoinOnlyWatch(node.Time, node.Settings.Election.JoinOnlyFor) : null;
+        _join = new JoinWatch(node.Time, node.Settings.Election.JoinTimeout, node.RejoinOnly);
         Receive<ClusterEvent.CurrentClusterState>(OnCurrentState);
         Receive<ClusterEvent.IMemberEvent>(e => OnMember(e.Member, introduce: e is ClusterEvent.MemberUp));
         Receive<LeaderInfo>(OnLeaderInfo);
@@ -63,7 +63,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         {
             DownConfirmedFailures();
             RejoinIfIsolated();
-            RestartIfJoinOnlyExpired();
+            RestartIfJoinTimedOut();
         });
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
@@ -283,20 +283,31 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
     }
 
-    /// <summary>See <see cref="JoinOnlyWatch"/>: a join-only incarnation nobody let in restarts under the normal bootstrap rule.</summary>
-    private void RestartIfJoinOnlyExpired()
+    /// <summary>See <see cref="JoinWatch"/>: an incarnation that did not become Up in time restarts under the normal bootstrap rule.</summary>
+    private void RestartIfJoinTimedOut()
     {
-        if (_rejoining || _joinOnly is null || !_joinOnly.Expired(IsMember()))
+        var welcomed = IsMember();
+        if (_rejoining || !_join.Expired(welcomed, IsUp()))
         {
             return;
         }
 
         _rejoining = true;
-        _log.Warning("Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap " +
-                     "rule (the lowest address may form a cluster; electing a leader still needs a majority of the voters last known)",
-            _node.Settings.Election.JoinOnlyFor.TotalSeconds);
-        CoordinatedShutdown.Get(Context.System).Run(JoinOnlyExpiredReason.Instance);
+        _log.Warning(welcomed
+                ? "Welcomed into the cluster but not Up after {0}s (the others do not know this incarnation): restarting as a new incarnation"
+                : "Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap rule " +
+                  "(the lowest address may form a cluster; electing a leader still needs a majority of the voters last known)",
+            _node.Settings.Election.JoinTimeout.TotalSeconds);
+        if (welcomed)
+        {
+            _cluster.Down(_cluster.SelfAddress); // skip the graceful-leave wait, as in Rejoin
+        }
+
+        CoordinatedShutdown.Get(Context.System).Run(JoinTimedOutReason.Instance);
     }
+
+    /// <summary>This incarnation is Up in its own view (or WeaklyUp, Leaving, Exiting: it was let all the way in).</summary>
+    private bool IsUp() => _cluster.SelfMember.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting;
 
     /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
     private bool IsMember() => _cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress));

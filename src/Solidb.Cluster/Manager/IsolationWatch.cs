@@ -19,7 +19,7 @@ public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
         var voters = snapshot.Members.Where(m => m.Admitted).ToList();
         var majorityFailed = voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
         // A node in no cluster yet (no admitted voters) is not isolated but unjoined: joining is
-        // Akka's retry loop, and for a join-only incarnation, JoinOnlyWatch's.
+        // Akka's retry loop, and for a join-only incarnation, JoinWatch's.
         var tooSmall = voters.Count > 0 && voters.Count * 2 <= leader.QuorumSize;
         return !leader.HasQuorum && (majorityFailed || tooSmall);
     }

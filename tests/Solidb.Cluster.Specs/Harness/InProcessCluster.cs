@@ -201,12 +201,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <summary>
     /// What the solidb host does (Program.RunOnce): a node the cluster downed restarts its actor
     /// system in-process and rejoins under the same node id as a new incarnation (join-only); a
-    /// join-only incarnation whose time ran out restarts under the normal bootstrap rule.
+    /// join that timed out (JoinWatch) restarts under the normal bootstrap rule.
     /// </summary>
     private void RestartIfDowned(int index, ClusterNode node)
     {
         var reason = CoordinatedShutdown.Get(node.System).ShutdownReason;
-        if (_disposing || reason is not (CoordinatedShutdown.ClusterDowningReason or JoinOnlyExpiredReason))
+        if (_disposing || reason is not (CoordinatedShutdown.ClusterDowningReason or JoinTimedOutReason))
         {
             return;
         }

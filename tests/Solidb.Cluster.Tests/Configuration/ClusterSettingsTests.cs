@@ -49,8 +49,8 @@ public sealed class ClusterSettingsTests
 
     [Theory]
     [InlineData("solidb.election.rejoin-after = 0s", "solidb.election.rejoin-after")]
-    [InlineData("solidb.election.join-only-for = 500ms", "solidb.election.join-only-for")]
-    [InlineData("solidb.election.join-only-for = 2h", "solidb.election.join-only-for")]
+    [InlineData("solidb.election.join-timeout = 500ms", "solidb.election.join-timeout")]
+    [InlineData("solidb.election.join-timeout = 2h", "solidb.election.join-timeout")]
     public void Self_healing_times_out_of_range_are_rejected(string hocon, string key) =>
         Assert.Equal(key, Invalid(hocon).Key);
 

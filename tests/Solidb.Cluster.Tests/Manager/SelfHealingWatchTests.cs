@@ -7,11 +7,11 @@ using Xunit;
 
 namespace Solidb.Cluster.Tests.Manager;
 
-/// <summary>The two self-healing timers, on virtual time: rejoin after isolation, and the end of join-only.</summary>
+/// <summary>The two self-healing timers, on virtual time: rejoin after isolation, and the join timeout.</summary>
 public sealed class SelfHealingWatchTests
 {
     private static readonly TimeSpan RejoinAfter = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan JoinOnlyFor = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(15);
     private readonly FakeTimeProvider _time = new();
 
     private static MembershipSnapshot View(params NodeState[] states) =>
@@ -52,30 +52,52 @@ public sealed class SelfHealingWatchTests
     [InlineData(false, new[] { NodeState.Active, NodeState.Active, NodeState.Failed, NodeState.Failed }, 4, false)] // even split
     [InlineData(false, new[] { NodeState.Active }, 3, true)] // alone in a cluster smaller than a majority of the last one
     [InlineData(false, new[] { NodeState.Active, NodeState.Active }, 3, false)] // two of three: a majority
-    [InlineData(false, new NodeState[0], 3, false)] // in no cluster yet: unjoined, not isolated (JoinOnlyWatch's case)
+    [InlineData(false, new NodeState[0], 3, false)] // in no cluster yet: unjoined, not isolated (JoinWatch's case)
     public void Isolation_needs_no_quorum_and_a_majority_failed_or_a_too_small_cluster(bool hasQuorum, NodeState[] states, int quorumSize, bool isolated) =>
         Assert.Equal(isolated, IsolationWatch.IsIsolated(View(states), NoQuorum(quorumSize) with { HasQuorum = hasQuorum }));
 
     [Fact]
-    public void Join_only_expires_when_no_cluster_let_the_node_in_for_the_whole_time()
+    public void A_join_only_incarnation_times_out_when_it_is_not_up_for_the_whole_time()
     {
-        var watch = new JoinOnlyWatch(_time, JoinOnlyFor);
+        var watch = new JoinWatch(_time, JoinTimeout, joinOnly: true);
 
-        Assert.False(watch.Expired(joinedNow: false));
-        _time.Advance(JoinOnlyFor - TimeSpan.FromMilliseconds(1));
-        Assert.False(watch.Expired(joinedNow: false));
+        Assert.False(watch.Expired(welcomed: false, up: false));
+        _time.Advance(JoinTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(watch.Expired(welcomed: false, up: false));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(watch.Expired(joinedNow: false));
+        Assert.True(watch.Expired(welcomed: false, up: false));
     }
 
     [Fact]
-    public void Once_let_in_join_only_never_expires()
+    public void A_normal_incarnation_nobody_welcomed_is_left_to_akkas_join_retries()
     {
-        var watch = new JoinOnlyWatch(_time, JoinOnlyFor);
+        var watch = new JoinWatch(_time, JoinTimeout, joinOnly: false);
+
+        _time.Advance(JoinTimeout * 10);
+        Assert.False(watch.Expired(welcomed: false, up: false));
+    }
+
+    [Fact]
+    public void A_welcomed_incarnation_that_never_becomes_up_times_out()
+    {
+        var watch = new JoinWatch(_time, JoinTimeout, joinOnly: false);
+
+        _time.Advance(JoinTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(watch.Expired(welcomed: true, up: false));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(watch.Expired(welcomed: true, up: false));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Once_up_the_join_never_times_out(bool joinOnly)
+    {
+        var watch = new JoinWatch(_time, JoinTimeout, joinOnly);
 
         _time.Advance(TimeSpan.FromSeconds(5));
-        Assert.False(watch.Expired(joinedNow: true));
-        _time.Advance(JoinOnlyFor * 10);
-        Assert.False(watch.Expired(joinedNow: false)); // removed later: the downing path handles that, not this timer
+        Assert.False(watch.Expired(welcomed: true, up: true));
+        _time.Advance(JoinTimeout * 10);
+        Assert.False(watch.Expired(welcomed: true, up: false)); // later trouble (downed, removed) is the downing path's, not this timer's
     }
 }
