@@ -276,11 +276,18 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     /// itself (rather than only running the shutdown) skips the graceful-leave wait for Exiting,
     /// which a node cut off from its cluster would wait out for the whole phase timeout.
     /// </summary>
-    private void Rejoin()
+    private void Rejoin() => StopForRestart(CoordinatedShutdown.ClusterDowningReason.Instance, downSelf: true);
+
+    /// <summary>Ends this incarnation for the host to start the next; the reason tells it which kind.</summary>
+    private void StopForRestart(CoordinatedShutdown.Reason reason, bool downSelf)
     {
         _rejoining = true;
-        _cluster.Down(_cluster.SelfAddress);
-        CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
+        if (downSelf)
+        {
+            _cluster.Down(_cluster.SelfAddress);
+        }
+
+        CoordinatedShutdown.Get(Context.System).Run(reason);
     }
 
     /// <summary>See <see cref="JoinWatch"/>: an incarnation that did not become Up in time restarts under the normal bootstrap rule.</summary>
@@ -292,18 +299,12 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _rejoining = true;
         _log.Warning(welcomed
                 ? "Welcomed into the cluster but not Up after {0}s (the others do not know this incarnation): restarting as a new incarnation"
                 : "Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap rule " +
                   "(the lowest address may form a cluster; electing a leader still needs a majority of the voters last known)",
             _node.Settings.Election.JoinTimeout.TotalSeconds);
-        if (welcomed)
-        {
-            _cluster.Down(_cluster.SelfAddress); // skip the graceful-leave wait, as in Rejoin
-        }
-
-        CoordinatedShutdown.Get(Context.System).Run(JoinTimedOutReason.Instance);
+        StopForRestart(JoinTimedOutReason.Instance, downSelf: welcomed); // a welcomed one skips the graceful-leave wait, as in Rejoin
     }
 
     /// <summary>This incarnation is Up in its own view (or WeaklyUp, Leaving, Exiting: it was let all the way in).</summary>
