@@ -10,8 +10,10 @@ namespace Solidb.Cluster.Specs;
 /// Random partitions, heals and kills on 5 in-process nodes, from a seeded schedule; a history
 /// checker asserts at most one leader per term ever and terms that never decrease; once every
 /// fault is healed a majority must follow one leader within 10 s, and then all nodes agree on it. CI runs 5 seeds; set
-/// SOLIDB_NEMESIS_SEEDS=100 for the long run. A failing seed is printed with its schedule; the
-/// schedule replays exactly (the timing of real Akka.Remote around it does not).
+/// SOLIDB_NEMESIS_SEEDS=100 for the long run (seeds 1-100), or SOLIDB_NEMESIS_SEED=76,96 to replay
+/// given seeds. A failing seed is printed with its schedule; the schedule replays exactly (the
+/// timing of real Akka.Remote around it does not). The safety checks run even when a liveness
+/// check times out, and are reported first.
 /// </summary>
 [Collection(SpecCollection.Name)]
 public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: output)
@@ -20,9 +22,23 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    public static IEnumerable<object[]> Seeds() =>
-        Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("SOLIDB_NEMESIS_SEEDS"), out var n) ? n : 5)
-            .Select(seed => new object[] { seed });
+    /// <summary>SOLIDB_SPEC_LOG=FILE appends every node's Akka log lines (stdout) to FILE, to analyse a failing seed.</summary>
+    static NemesisSpecs()
+    {
+        if (Environment.GetEnvironmentVariable("SOLIDB_SPEC_LOG") is { Length: > 0 } file)
+        {
+            Console.SetOut(new StreamWriter(file, append: true) { AutoFlush = true });
+        }
+    }
+
+    public static IEnumerable<object[]> Seeds()
+    {
+        var given = Environment.GetEnvironmentVariable("SOLIDB_NEMESIS_SEED");
+        var seeds = !string.IsNullOrWhiteSpace(given)
+            ? given.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)
+            : Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("SOLIDB_NEMESIS_SEEDS"), out var n) ? n : 5);
+        return seeds.Select(seed => new object[] { seed });
+    }
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -46,6 +62,7 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
         RecordAll();
         var cut = new HashSet<int>();
         var dead = new HashSet<int>();
+        Exception? liveness = null;
         try
         {
             for (var step = 0; step < 5; step++)
@@ -123,6 +140,10 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
             }, TimeSpan.FromSeconds(60), Poll);
             RecordAll();
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            liveness = e; // reported after the safety checks, which matter more
+        }
         finally
         {
             Output.WriteLine($"seed {seed} schedule:\n  " + string.Join("\n  ", schedule));
@@ -131,6 +152,10 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
 
         var violations = history.Violations();
         Assert.True(violations.Count == 0, $"seed {seed}: " + string.Join("; ", violations));
+        if (liveness is not null)
+        {
+            throw new Xunit.Sdk.XunitException($"seed {seed} (safety held): {liveness.Message}", liveness);
+        }
     }
 
     /// <summary>At least a majority of the nodes report one leader and term, with a quorum (nodes between incarnations do not count).</summary>
