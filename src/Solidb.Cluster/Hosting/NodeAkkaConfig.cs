@@ -23,9 +23,12 @@ public static class NodeAkkaConfig
         var s = node.Settings;
         var adapters = transportAdapters ?? [];
         var protocol = adapters.Count == 0 ? Protocol : "akka." + string.Join(".", adapters) + ".tcp";
-        // A rejoining incarnation leaves itself out of the seeds: Akka lets only the first seed
-        // form a new cluster, so without itself in the list it can only join an existing one.
-        var order = node.RejoinOnly ? s.SeedOrder().Where(p => p != s.Self) : s.SeedOrder();
+        // A node with peers lists only its peers as seeds, so Akka's seed process only ever joins
+        // an existing cluster: Akka's own rule would let the first seed form a cluster whenever no
+        // seed answers in time (a restart while cut off splits the cluster). Forming is decided by
+        // Bootstrap.FormationRule instead. A node without peers forms its cluster alone at once.
+        var all = s.SeedOrder();
+        var order = node.RejoinOnly || all.Count > 1 ? all.Where(p => p != s.Self) : all;
         var seeds = order.Select(p => SolidbConfig.Quote($"{protocol}://{SystemName}@{p}"));
 
         var hocon = new StringBuilder()
@@ -36,7 +39,9 @@ public static class NodeAkkaConfig
             .AppendLine($"akka.remote.dot-netty.tcp.applied-adapters = [{string.Join(", ", adapters.Select(SolidbConfig.Quote))}]")
             .AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]")
             .AppendLine($"akka.cluster.roles = [{SolidbConfig.Quote(AkkaMembers.ModuleRole)}, {SolidbConfig.Quote(AkkaMembers.NodeIdRole(node.NodeId))}]")
-            .AppendLine($"akka.cluster.seed-node-timeout = {(long)s.Bootstrap.SeedNodeTimeout.TotalMilliseconds}ms")
+            // Akka's seed-node-timeout is, for a node that only joins, how long it waits between
+            // rounds of asking its seeds; forming (its other use) is ours, so it is the retry interval.
+            .AppendLine($"akka.cluster.seed-node-timeout = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms")
             .AppendLine($"akka.cluster.retry-unsuccessful-join-after = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms");
         return ConfigurationFactory.ParseString(hocon.ToString()).WithFallback(layered);
     }

@@ -74,10 +74,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _log.Info("Node {0} (incarnation {1}) at {2}, HTTP {3}; seed nodes: {4}{5}", _node.NodeId, _node.Identity.Incarnation,
+        _log.Info("Node {0} (incarnation {1}) at {2}, HTTP {3}; joins via: {4}{5}", _node.NodeId, _node.Identity.Incarnation,
             _node.Address, _node.HttpAddress, string.Join(", ", _cluster.Settings.SeedNodes.Select(AkkaMembers.HostPort)),
             _node.RejoinOnly ? " (rejoining: join only, never form a cluster)" : "");
         Context.ActorOf(ClockActor.Props(_node), ClockActor.Name);
+        Context.ActorOf(Bootstrap.BootstrapActor.Props(_node), Bootstrap.BootstrapActor.Name);
         _detector = Context.ActorOf(FailureDetectorActor.Props(_node), FailureDetectorActor.Name);
         _election = Context.ActorOf(ElectionActor.Props(_node), ElectionActor.Name);
         var heartbeat = Context.ActorOf(HeartbeatActor.Props(_node, _detector, _election), HeartbeatActor.Name);
@@ -302,7 +303,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _log.Warning(welcomed
                 ? "Welcomed into the cluster but not Up after {0}s (the others do not know this incarnation): restarting as a new incarnation"
                 : "Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap rule " +
-                  "(the lowest address may form a cluster; electing a leader still needs a majority of the voters last known)",
+                  "(the lowest address may form a cluster once a majority of the configured nodes is in none)",
             _node.Settings.Election.JoinTimeout.TotalSeconds);
         StopForRestart(JoinTimedOutReason.Instance, downSelf: welcomed); // a welcomed one skips the graceful-leave wait, as in Rejoin
     }

@@ -18,12 +18,12 @@ namespace Solidb.Cluster.Specs.Harness;
 public sealed class InProcessCluster : IAsyncDisposable
 {
     /// <summary>
-    /// Test timings: bootstrap faster than production, and disposal terminates the systems
-    /// without a graceful leave (a spec that wants one sends LeaveCluster); health, gossip and
-    /// everything else as shipped.
+    /// Test timings: join retries faster than production, and disposal terminates the systems
+    /// without a graceful leave (a spec that wants one sends LeaveCluster); health, gossip,
+    /// forming a cluster (at once when every node answers, after seed-node-timeout with only a
+    /// majority) and everything else as shipped.
     /// </summary>
     public const string FastBootstrap = """
-        solidb.bootstrap.seed-node-timeout = 1s
         solidb.bootstrap.retry-join-interval = 500ms
         akka.coordinated-shutdown.run-by-actor-system-terminate = off
         """;
@@ -39,7 +39,8 @@ public sealed class InProcessCluster : IAsyncDisposable
     {
         _timeOf = timeOf ?? (_ => TimeProvider.System);
         _tune = tune ?? ((_, s) => s);
-        _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).ToList();
+        // Ascending, so node1 has the lowest address: the one that may form the cluster.
+        _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).Order().ToList();
         _extraHocon = extraHocon;
     }
 
@@ -72,16 +73,28 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
     /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
     /// <param name="tune">Adjusts a node's parsed settings (test seams such as a simulated send delay).</param>
+    /// <param name="started">Starts only the first this many (lowest addresses first); <see cref="Launch"/> starts the next.</param>
     public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null,
-        Func<int, ClusterSettings, ClusterSettings>? tune = null)
+        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null)
     {
         var cluster = new InProcessCluster(size, extraHocon, timeOf, tune);
-        for (var i = 0; i < size; i++)
+        for (var i = 0; i < (started ?? size); i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));
         }
 
         return cluster;
+    }
+
+    /// <summary>Starts the next configured node that has not run yet (see Start's started).</summary>
+    public ClusterNode Launch()
+    {
+        lock (_nodes)
+        {
+            var node = StartNode(_nodes.Count);
+            _nodes.Add(node);
+            return node;
+        }
     }
 
     /// <summary>Starts a fresh incarnation of node i (same id and data dir) after it stopped.</summary>

@@ -1,0 +1,116 @@
+using Akka.Actor;
+using Akka.Event;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Protocol;
+
+namespace Solidb.Cluster.Bootstrap;
+
+/// <summary>
+/// <c>/user/solidb-cluster/bootstrap</c>. Every node answers whether it is in a cluster. The
+/// lowest configured address, while in no cluster (and not a join-only incarnation), also asks
+/// every peer and forms a new cluster when <see cref="FormationRule"/> allows it. Joining an
+/// existing cluster is Akka's seed process, to which every node with peers lists only its peers.
+/// </summary>
+public sealed class BootstrapActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "bootstrap";
+
+    /// <summary>How often the lowest address asks its peers; answers count for 4 rounds.</summary>
+    public static readonly TimeSpan QueryInterval = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan WaitLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly NodeContext _node;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly FormationRule _rule;
+    private long? _waitLogged;
+    private NodeId? _memberLogged;
+
+    public BootstrapActor(NodeContext node)
+    {
+        _node = node;
+        _rule = new FormationRule(node.Time, node.NodeId, node.Settings.SeedOrder().Count, 4 * QueryInterval,
+            node.Settings.Bootstrap.SeedNodeTimeout);
+        Receive<FormationQuery>(OnQuery);
+        Receive<FormationReply>(OnReply);
+        Receive<Tick>(_ => OnTick());
+        ReceiveAny(m => _node.Dropped(m, _log, Name));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new BootstrapActor(node));
+
+    protected override void PreStart()
+    {
+        if (FormationRule.MayForm(_node.Settings, _node.RejoinOnly))
+        {
+            _log.Info("Lowest configured address: forms a new cluster only once a majority ({0} of {1}) of the configured nodes " +
+                      "answer that they are in no cluster, and joins any cluster a peer is in", _rule.Needed, _node.Settings.SeedOrder().Count);
+            Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, QueryInterval);
+            Self.Tell(Tick.Instance);
+        }
+    }
+
+    private void OnQuery(FormationQuery m)
+    {
+        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        {
+            Sender.Tell(new FormationReply(_node.NodeId.Value, IsMember(), _node.Gate.Stamp()));
+        }
+    }
+
+    private void OnReply(FormationReply m)
+    {
+        if (_node.TryNodeId(m.NodeId, _log, out var from) && _node.Admit(m, from, _log))
+        {
+            _rule.Answer(from, m.Member);
+        }
+    }
+
+    private void OnTick()
+    {
+        if (IsMember())
+        {
+            Timers.Cancel(nameof(Tick)); // in a cluster (formed or joined): nothing left to decide
+            return;
+        }
+
+        var verdict = _rule.Decide();
+        switch (verdict.Decision)
+        {
+            case FormationDecision.Form:
+                _log.Info("Forming a new cluster: {0} of the {1} configured nodes (a majority is {2}) answered that they are in no cluster",
+                    verdict.Unjoined, verdict.Configured, verdict.Needed);
+                Timers.Cancel(nameof(Tick));
+                _cluster.Join(_cluster.SelfAddress);
+                return;
+            case FormationDecision.JoinExisting when verdict.Member != _memberLogged:
+                _memberLogged = verdict.Member;
+                _log.Info("{0} is in a cluster: joining it instead of forming one", verdict.Member);
+                break;
+            case FormationDecision.Wait when _waitLogged is null || _node.Time.GetElapsedTime(_waitLogged.Value) >= WaitLogInterval:
+                _waitLogged = _node.Time.GetTimestamp();
+                _log.Info("Not forming a cluster yet: {0} of the {1} configured nodes answered that they are in no cluster; a majority is {2}",
+                    verdict.Unjoined, verdict.Configured, verdict.Needed);
+                break;
+        }
+
+        var query = new FormationQuery(_node.NodeId.Value, _node.Gate.Stamp());
+        foreach (var peer in _node.Settings.SeedOrder().Where(p => p != _node.Settings.Self))
+        {
+            var address = AkkaMembers.ToAddress(peer.ToString(), _cluster.SelfAddress);
+            Context.ActorSelection(new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name).Tell(query);
+        }
+    }
+
+    /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
+    private bool IsMember() => _cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress));
+
+    private sealed record Tick
+    {
+        public static Tick Instance { get; } = new();
+    }
+}
