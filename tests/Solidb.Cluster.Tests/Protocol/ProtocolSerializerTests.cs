@@ -42,6 +42,8 @@ public sealed class ProtocolSerializerTests()
             new ObserveTimestamp(stamp),
             new TimestampReply(stamp),
             new TimestampRejected(stamp, 10_000, 500),
+            new FormationQuery("node-1", stamp),
+            new FormationReply("node-2", true, stamp),
         ];
 
         foreach (var message in messages)
