@@ -25,14 +25,18 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FormationRule _rule;
+    private readonly IReadOnlyList<ActorSelection> _peers;
     private long? _waitLogged;
     private NodeId? _memberLogged;
 
     public BootstrapActor(NodeContext node)
     {
         _node = node;
-        _rule = new FormationRule(node.Time, node.NodeId, node.Settings.SeedOrder().Count, 4 * QueryInterval,
-            node.Settings.Bootstrap.SeedNodeTimeout);
+        var order = node.Settings.SeedOrder();
+        _rule = new FormationRule(node.Time, node.NodeId, order.Count, 4 * QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout);
+        _peers = [.. order.Where(p => p != node.Settings.Self)
+            .Select(p => Context.ActorSelection(new RootActorPath(AkkaMembers.ToAddress(p.ToString(), _cluster.SelfAddress))
+                                                / "user" / ClusterManagerActor.Name / Name))];
         Receive<FormationQuery>(OnQuery);
         Receive<FormationReply>(OnReply);
         Receive<Tick>(_ => OnTick());
@@ -48,7 +52,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         if (FormationRule.MayForm(_node.Settings, _node.RejoinOnly))
         {
             _log.Info("Lowest configured address: forms a new cluster only once a majority ({0} of {1}) of the configured nodes " +
-                      "answer that they are in no cluster, and joins any cluster a peer is in", _rule.Needed, _node.Settings.SeedOrder().Count);
+                      "answer that they are in no cluster, and joins any cluster a peer is in", _rule.Needed, _peers.Count + 1);
             Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, QueryInterval);
             Self.Tell(Tick.Instance);
         }
@@ -58,7 +62,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
     {
         if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
         {
-            Sender.Tell(new FormationReply(_node.NodeId.Value, IsMember(), _node.Gate.Stamp()));
+            Sender.Tell(new FormationReply(_node.NodeId.Value, _cluster.IsMember(), _node.Gate.Stamp()));
         }
     }
 
@@ -72,7 +76,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
-        if (IsMember())
+        if (_cluster.IsMember())
         {
             Timers.Cancel(nameof(Tick)); // in a cluster (formed or joined): nothing left to decide
             return;
@@ -99,15 +103,11 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         }
 
         var query = new FormationQuery(_node.NodeId.Value, _node.Gate.Stamp());
-        foreach (var peer in _node.Settings.SeedOrder().Where(p => p != _node.Settings.Self))
+        foreach (var peer in _peers)
         {
-            var address = AkkaMembers.ToAddress(peer.ToString(), _cluster.SelfAddress);
-            Context.ActorSelection(new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name).Tell(query);
+            peer.Tell(query);
         }
     }
-
-    /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
-    private bool IsMember() => _cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress));
 
     private sealed record Tick
     {

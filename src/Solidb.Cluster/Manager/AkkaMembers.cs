@@ -27,6 +27,10 @@ public static class AkkaMembers
             ? new ObservedMember(id, HostPort(member.Address), member.UniqueAddress.Uid, member.Status)
             : null;
 
+    /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
+    public static bool IsMember(this Akka.Cluster.Cluster cluster) =>
+        cluster.State.Members.Any(m => m.UniqueAddress.Equals(cluster.SelfUniqueAddress));
+
     /// <summary>The Akka address of a member given as host:port, in this node's protocol and system.</summary>
     public static Address ToAddress(string hostPort, Address template)
     {

@@ -294,7 +294,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     /// <summary>See <see cref="JoinWatch"/>: an incarnation that did not become Up in time restarts under the normal bootstrap rule.</summary>
     private void RestartIfJoinTimedOut()
     {
-        var welcomed = IsMember();
+        var welcomed = _cluster.IsMember();
         if (_rejoining || !_join.Expired(welcomed, IsUp()))
         {
             return;
@@ -310,9 +310,6 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     /// <summary>This incarnation is Up in its own view (or WeaklyUp, Leaving, Exiting: it was let all the way in).</summary>
     private bool IsUp() => _cluster.SelfMember.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting;
-
-    /// <summary>A cluster has let this incarnation in (it is in the gossiped membership, in any status).</summary>
-    private bool IsMember() => _cluster.State.Members.Any(m => m.UniqueAddress.Equals(_cluster.SelfUniqueAddress));
 
     private ClusterStatus Status()
     {
