@@ -5,10 +5,18 @@
 #   run [args]       run one node with embedded defaults (args go to solidb, e.g. --node-id n1)
 #   cluster          run three local nodes (ports 6745/6755/6765, HTTP 6746/6756/6766) until Ctrl-C
 #   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')
-param(
-    [Parameter(Position = 0)][ValidateSet('build', 'test', 'run', 'cluster', 'bench')][string]$Target = 'build',
-    [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
-)
+# No param() block on purpose: a script with [Parameter] attributes is an advanced script, which
+# binds PowerShell's common parameters (-OutVariable, -Verbose, ...) by prefix, so a target's own
+# options such as --out or --node-id collided with them ("'' is ambiguous"). Everything after the
+# target (and an optional "--") goes to the target untouched.
+$Target = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
+$Rest = [string[]]@(if ($args.Count -gt 1) { $args[1..($args.Count - 1)] })
+if ($Rest.Count -gt 0 -and $Rest[0] -eq '--') { $Rest = [string[]]@(if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] }) }
+$targets = @('build', 'test', 'run', 'cluster', 'bench')
+if ($targets -notcontains $Target) {
+    [Console]::Error.WriteLine("build.ps1: error: unknown target '$Target' (expected one of: $($targets -join ', '))")
+    exit 2
+}
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot

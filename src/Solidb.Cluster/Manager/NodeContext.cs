@@ -18,7 +18,7 @@ public sealed class NodeContext
         Time = time;
         StartedAt = time.GetUtcNow();
         BoundFile = bound;
-        Counters = new NodeCounters();
+        Counters = new NodeCounters(time);
         var options = new HlcOptions { MaxOffset = settings.Clock.MaxOffset };
         var clock = new HybridLogicalClock(time, options, bound.Load());
         Gate = new ClockGate(clock, time, Counters);

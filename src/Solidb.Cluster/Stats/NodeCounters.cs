@@ -1,10 +1,13 @@
+using System.Collections.Immutable;
+using Solidb.Cluster.Security;
+
 namespace Solidb.Cluster.Stats;
 
 /// <summary>
 /// The node's counters, shared by its actors (each increments its own, atomically) and read
 /// by the status API. Monotonic for the life of the process.
 /// </summary>
-public sealed class NodeCounters
+public sealed class NodeCounters(TimeProvider time)
 {
     private long _heartbeatsSent;
     private long _heartbeatsReceived;
@@ -19,6 +22,19 @@ public sealed class NodeCounters
     private long _preVotesStarted;
     private long _electionsStarted;
 
+    /// <summary>Refusals of network input by reason (bounded: the reasons are a closed set).</summary>
+    public Rejections Rejections { get; } = new(time);
+
+    /// <summary>
+    /// Counts a refused message under its reason and in <c>messages_dropped</c> (the total of all
+    /// drops); true when the caller should log it (at most once a minute per reason).
+    /// </summary>
+    public bool Reject(RejectionReason reason)
+    {
+        Interlocked.Increment(ref _messagesDropped);
+        return Rejections.Count(reason);
+    }
+
     public void HeartbeatSent() => Interlocked.Increment(ref _heartbeatsSent);
     public void HeartbeatReceived() => Interlocked.Increment(ref _heartbeatsReceived);
     public void MissedHeartbeat() => Interlocked.Increment(ref _missedHeartbeats);
@@ -27,7 +43,12 @@ public sealed class NodeCounters
     public void FailureConfirmed() => Interlocked.Increment(ref _failuresConfirmed);
     public void TransitionRejected() => Interlocked.Increment(ref _rejectedTransitions);
     public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
-    public void ClockSkewRejected() => Interlocked.Increment(ref _clockSkewRejections);
+    public void ClockSkewRejected()
+    {
+        Interlocked.Increment(ref _clockSkewRejections);
+        Reject(RejectionReason.ClockSkew); // the caller (ClockGate) rate-limits its own warning
+    }
+
     public void IndirectProbeSent() => Interlocked.Increment(ref _indirectProbesSent);
     public void PreVoteStarted() => Interlocked.Increment(ref _preVotesStarted);
     public void ElectionStarted() => Interlocked.Increment(ref _electionsStarted);
@@ -44,7 +65,8 @@ public sealed class NodeCounters
         Volatile.Read(ref _clockSkewRejections),
         Volatile.Read(ref _indirectProbesSent),
         Volatile.Read(ref _preVotesStarted),
-        Volatile.Read(ref _electionsStarted));
+        Volatile.Read(ref _electionsStarted),
+        Rejections.Snapshot());
 }
 
 public sealed record CountersSnapshot(
@@ -59,4 +81,5 @@ public sealed record CountersSnapshot(
     long ClockSkewRejections,
     long IndirectProbesSent,
     long PreVotesStarted,
-    long ElectionsStarted);
+    long ElectionsStarted,
+    ImmutableSortedDictionary<string, long> Rejections);

@@ -12,12 +12,13 @@ public sealed class ClockGateTests
     private static readonly NodeId Other = NodeId.Parse("node-c");
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly NodeCounters _counters = new();
+    private readonly NodeCounters _counters;
     private readonly HybridLogicalClock _clock;
     private readonly ClockGate _gate;
 
     public ClockGateTests()
     {
+        _counters = new NodeCounters(_time);
         _clock = new HybridLogicalClock(_time, new HlcOptions { MaxOffset = TimeSpan.FromMilliseconds(500), CalibrationInterval = TimeSpan.Zero });
         _gate = new ClockGate(_clock, _time, _counters);
     }
