@@ -27,13 +27,13 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
     private readonly FormationRule _rule;
     private readonly IReadOnlyList<ActorSelection> _peers;
     private long? _waitLogged;
-    private NodeId? _memberLogged;
+    private string? _memberLogged;
 
     public BootstrapActor(NodeContext node)
     {
         _node = node;
         var order = node.Settings.SeedOrder();
-        _rule = new FormationRule(node.Time, node.NodeId, order.Count, 4 * QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout);
+        _rule = new FormationRule(node.Time, node.Settings.Self.ToString(), order.Count, 4 * QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout);
         _peers = [.. order.Where(p => p != node.Settings.Self)
             .Select(p => Context.ActorSelection(new RootActorPath(AkkaMembers.ToAddress(p.ToString(), _cluster.SelfAddress))
                                                 / "user" / ClusterManagerActor.Name / Name))];
@@ -60,7 +60,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
 
     private void OnQuery(FormationQuery m)
     {
-        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        if (_node.AcceptFromPeer(m, m.From, Sender, _log, out _, out _))
         {
             Sender.Tell(new FormationReply(_node.NodeId.Value, _cluster.IsMember(), _node.Gate.Stamp()));
         }
@@ -68,9 +68,11 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
 
     private void OnReply(FormationReply m)
     {
-        if (_node.TryNodeId(m.NodeId, _log, out var from) && _node.Admit(m, from, _log))
+        // Counted by the configured peer's address, not by the id it claims: only configured peers
+        // count, each once, whatever ids a forger invents.
+        if (_node.AcceptFromPeer(m, m.NodeId, Sender, _log, out _, out var peer))
         {
-            _rule.Answer(from, m.Member);
+            _rule.Answer(peer, m.Member);
         }
     }
 

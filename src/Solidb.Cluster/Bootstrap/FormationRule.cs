@@ -1,5 +1,4 @@
 using Solidb.Cluster.Configuration;
-using Solidb.Cluster.Membership;
 
 namespace Solidb.Cluster.Bootstrap;
 
@@ -17,7 +16,8 @@ public enum FormationDecision
 }
 
 /// <summary>The decision with the counts behind it, for the log.</summary>
-public sealed record FormationVerdict(FormationDecision Decision, int Unjoined, int Needed, int Configured, NodeId? Member);
+/// <param name="Member">The configured peer (host:port) that answered that it is in a cluster.</param>
+public sealed record FormationVerdict(FormationDecision Decision, int Unjoined, int Needed, int Configured, string? Member);
 
 /// <summary>
 /// When the lowest configured address may form a new cluster. Akka's own rule (form when no seed
@@ -31,10 +31,14 @@ public sealed record FormationVerdict(FormationDecision Decision, int Unjoined, 
 /// formed this way would each need a majority of the configured nodes unjoined at once, so a full
 /// restart forms one cluster and a restart during a partition forms none.
 /// </summary>
-public sealed class FormationRule(TimeProvider time, NodeId self, int configured, TimeSpan freshness, TimeSpan patience)
+/// <remarks>
+/// Answers are keyed by the configured peer's address (host:port), never by the node id a reply
+/// claims: only configured peers count, each once, so forged ids cannot make up a majority.
+/// </remarks>
+public sealed class FormationRule(TimeProvider time, string self, int configured, TimeSpan freshness, TimeSpan patience)
 {
     private readonly long _started = time.GetTimestamp();
-    private readonly Dictionary<NodeId, (bool Member, long At)> _answers = [];
+    private readonly Dictionary<string, (bool Member, long At)> _answers = new(StringComparer.Ordinal);
 
     /// <summary>The smallest count of unjoined configured nodes (self included) that may form a cluster.</summary>
     public int Needed => configured / 2 + 1;
@@ -46,18 +50,18 @@ public sealed class FormationRule(TimeProvider time, NodeId self, int configured
     }
 
     /// <summary>Records a peer's answer; answers older than the freshness window stop counting.</summary>
-    public void Answer(NodeId from, bool member)
+    public void Answer(string peer, bool member)
     {
-        if (from != self)
+        if (peer != self)
         {
-            _answers[from] = (member, time.GetTimestamp());
+            _answers[peer] = (member, time.GetTimestamp());
         }
     }
 
     public FormationVerdict Decide()
     {
         var fresh = _answers.Where(a => time.GetElapsedTime(a.Value.At) <= freshness).ToList();
-        var member = fresh.Where(a => a.Value.Member).Select(a => (NodeId?)a.Key).FirstOrDefault();
+        var member = fresh.Where(a => a.Value.Member).Select(a => a.Key).FirstOrDefault();
         var unjoined = Math.Min(configured, 1 + fresh.Count(a => !a.Value.Member));
         var decision = member is not null ? FormationDecision.JoinExisting
             : unjoined >= configured ? FormationDecision.Form

@@ -49,6 +49,16 @@ public sealed class ClockGate(HybridLogicalClock clock, TimeProvider time, NodeC
         }
     }
 
+    /// <summary>Forgets the offsets of nodes that are no longer members (the map stays as small as the membership).</summary>
+    public void Retain(IEnumerable<NodeId> members)
+    {
+        var keep = members.ToHashSet();
+        foreach (var id in _offsetsMs.Keys.Where(id => !keep.Contains(id)))
+        {
+            _offsetsMs.TryRemove(id, out _);
+        }
+    }
+
     /// <summary>The sender's clock minus ours, as seen on its last message (transit time included).</summary>
     public TimeSpan? OffsetOf(NodeId node) =>
         _offsetsMs.TryGetValue(node, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;

@@ -41,8 +41,14 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
             Publish(); // voter count and failure tolerance may change without a leadership change
         });
         Receive<ElectionTick>(_ => Handle(_state.Tick()));
-        Receive<HeartbeatObserved>(m => Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt)));
-        Receive<HeartbeatAckObserved>(m => Handle(_state.OnHeartbeatAck(m.From, m.Term)));
+        Receive<HeartbeatObserved>(OnHeartbeatObserved);
+        Receive<HeartbeatAckObserved>(m =>
+        {
+            if (IsVoter(m.From, m))
+            {
+                Handle(_state.OnHeartbeatAck(m.From, m.Term));
+            }
+        });
         Receive<RequestVote>(OnRequestVote);
         Receive<VoteReply>(OnVoteReply);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
@@ -64,7 +70,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
 
     private void OnRequestVote(RequestVote m)
     {
-        if (_node.TryNodeId(m.Candidate, _log, out var candidate) && _node.Admit(m, candidate, _log))
+        if (_node.Accept(m, m.Candidate, null, Sender, _log, out var candidate) && IsVoter(candidate, m))
         {
             Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote));
         }
@@ -72,9 +78,24 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
 
     private void OnVoteReply(VoteReply m)
     {
-        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m))
         {
             Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote));
+        }
+    }
+
+    /// <summary>
+    /// Votes, vote requests and leadership claims count only from voters: anything else could
+    /// move this node's term (a non-voter's higher term is a term jump, refused too).
+    /// </summary>
+    private bool IsVoter(NodeId from, object message) =>
+        _state.Voters.Contains(from) || _node.Refuse(Security.RejectionReason.NotAVoter, message, $"{from} is no voter", _log);
+
+    private void OnHeartbeatObserved(HeartbeatObserved m)
+    {
+        if (IsVoter(m.From, m))
+        {
+            Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt));
         }
     }
 

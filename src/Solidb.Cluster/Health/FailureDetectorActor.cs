@@ -124,10 +124,15 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
 
     private void OnReport(HealthReport m)
     {
-        if (!_node.TryNodeId(m.Observer, _log, out var observer) || !_node.TryNodeId(m.Target, _log, out var target)
-            || !_node.Admit(m, observer, _log))
+        if (!_node.Accept(m, m.Observer, null, Sender, _log, out var observer))
         {
             return;
+        }
+
+        var target = NodeId.Parse(m.Target);
+        if (!_node.Members.IsMember(target, m.TargetUid))
+        {
+            return; // about a node or incarnation that is no member (any more): nothing to keep
         }
 
         _reports.Record(observer, target, m.TargetUid, m.Signal, m.DirectlyReachable);

@@ -25,6 +25,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     private readonly IActorRef _election;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _selfUid = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.Uid;
+    private readonly Address _selfAddress = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
     private readonly Dictionary<NodeId, (long Seq, long SentAt)[]> _pending = [];
     private readonly Dictionary<long, (IActorRef Requester, NodeId Target, long TargetUid, long RequesterSeq)> _probesForOthers = [];
     private ImmutableArray<MonitoredPeer> _peers = [];
@@ -90,7 +91,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnHeartbeat(Heartbeat m)
     {
-        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log))
+        if (!_node.Accept(m, m.From, m.FromUid, Sender, _log, out var from))
         {
             return;
         }
@@ -103,7 +104,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnAck(HeartbeatAck m)
     {
-        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log))
+        if (!_node.Accept(m, m.From, m.FromUid, Sender, _log, out var from))
         {
             return;
         }
@@ -135,23 +136,22 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnProbeRequest(ProbeRequest m)
     {
-        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.TryNodeId(m.Target, _log, out var target)
-            || !_node.Admit(m, from, _log))
+        if (!_node.Accept(m, m.From, null, Sender, _log, out _))
         {
             return;
         }
 
-        Address targetAddress;
-        try
+        // Only members are pinged, at the address this node knows for them: a request cannot turn
+        // this node into a reflector towards any address it names.
+        var target = NodeId.Parse(m.Target);
+        var members = _node.Members;
+        if (members.Snapshot.Find(target) is not { } member || member.Uid != m.TargetUid)
         {
-            targetAddress = Address.Parse(m.TargetAddress);
-        }
-        catch (UriFormatException)
-        {
-            _node.Counters.MessageDropped();
-            _log.Warning("Dropped a probe request from {0} with a malformed address '{1}'", from, m.TargetAddress);
+            _node.Refuse(Security.RejectionReason.InvalidField, m, $"probe target {target} (uid {m.TargetUid}) is no member", _log);
             return;
         }
+
+        var targetAddress = AkkaMembers.ToAddress(member.Address, _selfAddress);
 
         var seq = ++_seq;
         _probesForOthers[seq] = (Sender, target, m.TargetUid, m.Seq);
@@ -165,7 +165,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnProbePing(ProbePing m)
     {
-        if (_node.TryNodeId(m.From, _log, out var from) && _node.Admit(m, from, _log))
+        if (_node.Accept(m, m.From, null, Sender, _log, out _))
         {
             Sender.Tell(new ProbePingAck(_node.NodeId.Value, _selfUid, m.Seq, _node.Gate.Stamp()));
         }
@@ -173,8 +173,8 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnProbePingAck(ProbePingAck m)
     {
-        if (!_node.TryNodeId(m.From, _log, out var from) || !_node.Admit(m, from, _log)
-            || !_probesForOthers.Remove(m.Seq, out var probe) || probe.TargetUid != m.FromUid)
+        if (!_node.Accept(m, m.From, m.FromUid, Sender, _log, out var from)
+            || !_probesForOthers.Remove(m.Seq, out var probe) || probe.TargetUid != m.FromUid || probe.Target != from)
         {
             return;
         }
@@ -184,9 +184,9 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     private void OnProbeAck(ProbeAck m)
     {
-        if (_node.TryNodeId(m.From, _log, out var from) && _node.TryNodeId(m.Target, _log, out var target) && _node.Admit(m, from, _log))
+        if (_node.Accept(m, m.From, null, Sender, _log, out _))
         {
-            _detector.Tell(new HeardIndirectly(target, m.TargetUid));
+            _detector.Tell(new HeardIndirectly(NodeId.Parse(m.Target), m.TargetUid));
         }
     }
 

@@ -131,7 +131,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     private void IntroduceTo(Member member)
     {
-        var introduction = new Introduce(_node.NodeId.Value, _cluster.SelfUniqueAddress.Uid, _node.Identity.Incarnation, _node.HttpAddress, NodeContext.ModuleVersion, _node.Gate.Stamp());
+        var introduction = Introduction();
         if (member.Address.Equals(_cluster.SelfAddress))
         {
             Self.Tell(introduction);
@@ -143,14 +143,26 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
     private void OnIntroduce(Introduce m)
     {
-        if (!_node.TryNodeId(m.NodeId, _log, out var id) || !_node.Admit(m, id, _log))
+        if (!_node.Accept(m, m.NodeId, m.Uid, Sender, _log, out var id))
         {
             return;
         }
 
-        var from = Sender.Path.Address.HasLocalScope ? _node.Address : AkkaMembers.HostPort(Sender.Path.Address);
+        var from = Inbound.SenderAddress(Sender) ?? _node.Address;
+        var known = _table.Snapshot.Find(id) is { } member && member.Uid == m.Uid && member.Incarnation == m.Incarnation;
         Apply(_table.Introduced(id, m.Uid, from, m.HttpAddress, m.Incarnation));
+        if (!known && !Sender.Path.Address.HasLocalScope)
+        {
+            // A new member introduces itself as soon as it sees this node Up, which may be before
+            // this node has heard of it (its introduction is then refused as from an unknown
+            // sender). Answering a first introduction with ours closes that gap: the answer
+            // arrives at a node that knows this one. Each side answers once per incarnation.
+            Sender.Tell(Introduction());
+        }
     }
+
+    private Introduce Introduction() => new(_node.NodeId.Value, _cluster.SelfUniqueAddress.Uid, _node.Identity.Incarnation,
+        _node.HttpAddress, NodeContext.ModuleVersion, _node.Gate.Stamp());
 
     private void Apply(TableChange change)
     {
@@ -177,6 +189,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         }
 
         _published = change.Snapshot.Version;
+        _node.Members = new Security.MemberDirectory(change.Snapshot, _node.NodeId, _node.Address);
+        _node.Gate.Retain(change.Snapshot.Members.Select(m => m.NodeId));
         var message = new MembershipChanged(change.Snapshot);
         _detector.Tell(message);
         _election.Tell(message);

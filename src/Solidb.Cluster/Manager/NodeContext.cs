@@ -3,6 +3,7 @@ using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Election;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Membership;
+using Solidb.Cluster.Security;
 using Solidb.Cluster.Stats;
 
 namespace Solidb.Cluster.Manager;
@@ -22,7 +23,10 @@ public sealed class NodeContext
         var options = new HlcOptions { MaxOffset = settings.Clock.MaxOffset };
         var clock = new HybridLogicalClock(time, options, bound.Load());
         Gate = new ClockGate(clock, time, Counters);
+        _members = MemberDirectory.Initial(identity.NodeId, settings.Self.ToString());
     }
+
+    private MemberDirectory _members;
 
     public static string ModuleVersion { get; } =
         typeof(NodeContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -36,6 +40,16 @@ public sealed class NodeContext
     public HybridLogicalClock Clock => Gate.Clock;
     public ClockBoundFile BoundFile { get; }
     public IVoteStore VoteStore { get; }
+
+    /// <summary>
+    /// The members by address, for checking who sent a wire message (<see cref="Inbound"/>). The
+    /// supervisor replaces it with every membership snapshot; every actor reads the latest.
+    /// </summary>
+    public MemberDirectory Members
+    {
+        get => Volatile.Read(ref _members);
+        internal set => Volatile.Write(ref _members, value);
+    }
 
     /// <summary>
     /// This incarnation replaces one the cluster removed: it may only join an existing cluster,

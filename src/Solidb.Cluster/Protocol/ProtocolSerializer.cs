@@ -10,6 +10,12 @@ namespace Solidb.Cluster.Protocol;
 /// constructor because Hyperion's HOCON <c>allowed-types</c> rejects allowed types on serialize
 /// and <c>HyperionSerializerSetup.WithTypeFilter</c> is ignored in 1.5.73 (shared AKKA-NOTES §2.2).
 /// </summary>
+/// <remarks>
+/// Whatever the bytes hold, deserializing either yields a protocol message or throws a
+/// <see cref="System.Runtime.Serialization.SerializationException"/> (counted as a
+/// <c>serialization</c> rejection): a type off the allow-list, a truncated or corrupt payload, or a
+/// nested allowed type sent on its own. Akka.Remote drops the message and keeps the association.
+/// </remarks>
 public sealed class ProtocolSerializer(ExtendedActorSystem system)
     : HyperionSerializer(system, HyperionSerializerSettings.Default
         .WithDisallowUnsafeType(true)
@@ -19,6 +25,23 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system)
     public const int SerializerId = 674_501;
 
     public override int Identifier => SerializerId;
+
+    public override object FromBinary(byte[] bytes, Type type)
+    {
+        object message;
+        try
+        {
+            message = base.FromBinary(bytes, type);
+        }
+        catch (Exception e)
+        {
+            throw Security.WireGuard.Refuse(system, $"a protocol payload of {bytes.Length} bytes: {e.GetType().Name}: {Security.Rejections.Quote(e.Message)}");
+        }
+
+        return message is IProtocolMessage
+            ? message
+            : throw Security.WireGuard.Refuse(system, $"a protocol payload holding {message?.GetType().Name ?? "null"}, not a message");
+    }
 }
 
 /// <summary>Every type allowed on the wire: the sealed protocol messages and the types inside them.</summary>

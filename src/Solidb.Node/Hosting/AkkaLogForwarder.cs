@@ -16,6 +16,7 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
 {
     private readonly ILoggerFactory _factory;
     private readonly Dictionary<string, ILogger> _loggers = [];
+    private readonly Solidb.Cluster.Security.LogFloodGuard _floods = new(TimeProvider.System);
 
     public AkkaLogForwarder() =>
         _factory = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
@@ -44,9 +45,23 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
         }
 
         var level = LevelOf(e.LogLevel());
-        if (logger.IsEnabled(level))
+        if (!logger.IsEnabled(level))
         {
-            logger.Log(level, e.Cause, "{Message}", e.Message?.ToString());
+            return;
+        }
+
+        var text = e.Message?.ToString();
+        var flood = _floods.Decide(text);
+        switch (flood.Action)
+        {
+            case Solidb.Cluster.Security.FloodAction.Pass:
+                logger.Log(level, e.Cause, "{Message}", text);
+                break;
+            case Solidb.Cluster.Security.FloodAction.LogWithoutTrace:
+                // A peer can trigger these at will, one per message: one line a minute, no stack trace.
+                logger.Log(level, "{Message} ({Cause}; {Suppressed} similar lines suppressed in the last minute, further ones too)",
+                    text, e.Cause?.Message ?? "no cause", flood.Suppressed);
+                break;
         }
     }
 

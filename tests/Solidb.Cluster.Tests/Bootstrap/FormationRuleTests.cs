@@ -15,7 +15,7 @@ public sealed class FormationRuleTests
 
     private FormationRule Rule(int configured) => new(_time, Id(1), configured, Freshness, Patience);
 
-    private static NodeId Id(int n) => NodeId.Parse($"node{n}");
+    private static string Id(int n) => $"10.0.0.{n}:6745";
 
     [Fact]
     public void Every_configured_node_in_no_cluster_forms_at_once()

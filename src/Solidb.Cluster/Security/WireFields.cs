@@ -1,0 +1,48 @@
+using Solidb.Cluster.Election;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Protocol;
+
+namespace Solidb.Cluster.Security;
+
+/// <summary>
+/// Field checks every wire message passes before any actor acts on it: no null strings, no
+/// oversize text, no negative sequence numbers, terms below <see cref="Terms.Max"/>, enums in
+/// range. A deserializer builds whatever the bytes say, so none of this is guaranteed by the types.
+/// </summary>
+public static class WireFields
+{
+    /// <summary>Longest address or version text accepted ("host:port" of a DNS name fits easily).</summary>
+    public const int MaxText = 300;
+
+    /// <summary>Null when every field is in range; otherwise the reason and the field's name.</summary>
+    public static (RejectionReason Reason, string Field)? Check(IProtocolMessage message) => message switch
+    {
+        Heartbeat m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from"),
+        HeartbeatAck m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from"),
+        ProbeRequest m => Seq(m.Seq, "seq") ?? Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.TargetAddress, "target_address"),
+        ProbePing m => Seq(m.Seq, "seq") ?? Id(m.From, "from"),
+        ProbePingAck m => Seq(m.Seq, "seq") ?? Id(m.From, "from"),
+        ProbeAck m => Seq(m.Seq, "seq") ?? Id(m.From, "from") ?? Id(m.Target, "target"),
+        HealthReport m => Id(m.Observer, "observer") ?? Id(m.Target, "target")
+            ?? (Enum.IsDefined(m.Signal) ? null : (RejectionReason.InvalidField, "signal")),
+        RequestVote m => Term(m.Term) ?? Id(m.Candidate, "candidate"),
+        VoteReply m => Term(m.Term) ?? Id(m.From, "from"),
+        Introduce m => Id(m.NodeId, "node_id") ?? Text(m.HttpAddress, "http_address") ?? Text(m.Version, "version")
+            ?? (m.Incarnation > 0 ? null : (RejectionReason.InvalidField, "incarnation")),
+        FormationQuery m => Id(m.From, "from"),
+        FormationReply m => Id(m.NodeId, "node_id"),
+        _ => null,
+    };
+
+    private static (RejectionReason, string)? Seq(long seq, string field) =>
+        seq >= 0 ? null : (RejectionReason.InvalidField, field);
+
+    private static (RejectionReason, string)? Term(long term) =>
+        Terms.IsValid(term) ? null : (RejectionReason.TermOutOfRange, "term");
+
+    private static (RejectionReason, string)? Id(string? text, string field) =>
+        NodeId.TryParse(text ?? "", out _) ? null : (RejectionReason.MalformedNodeId, field);
+
+    private static (RejectionReason, string)? Text(string? text, string field) =>
+        text is { Length: > 0 and <= MaxText } ? null : (RejectionReason.InvalidField, field);
+}

@@ -1,0 +1,63 @@
+using Solidb.Cluster.Clock;
+using Solidb.Cluster.Election;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Protocol;
+using Solidb.Cluster.Security;
+using Xunit;
+
+namespace Solidb.Cluster.Tests.Security;
+
+public sealed class WireFieldsTests
+{
+    private static readonly HlcTimestamp T = new(1_700_000_000_000, 0);
+
+    public static TheoryData<IProtocolMessage> Valid() =>
+    [
+        new Heartbeat("node1", 5, 0, 0, false, T, T),
+        new Heartbeat("node1", -5, long.MaxValue, Terms.Max - 1, true, T, T), // uids are any long
+        new HeartbeatAck("node1", 5, 3, 7, T),
+        new ProbeRequest("node1", "node2", 2, "akka.tcp://solidb@10.0.0.2:6745", 1, T),
+        new ProbePing("node1", 1, T),
+        new ProbePingAck("node1", 1, 1, T),
+        new ProbeAck("node1", "node2", 2, 1, T),
+        new HealthReport("node1", "node2", 2, HealthSignal.Failed, false, T),
+        new RequestVote("node1", 3, true, T),
+        new VoteReply("node1", 3, true, false, T),
+        new Introduce("node1", 1, 1, "http://10.0.0.1:6746", "0.1.0", T),
+        new FormationQuery("node1", T),
+        new FormationReply("node1", true, T),
+        new GetTimestamp(),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Messages_with_every_field_in_range_pass(IProtocolMessage message) => Assert.Null(WireFields.Check(message));
+
+    public static TheoryData<IProtocolMessage, RejectionReason, string> Invalid() => new()
+    {
+        { new Heartbeat("node1", 1, -1, 0, false, T, T), RejectionReason.InvalidField, "seq" },
+        { new Heartbeat("node1", 1, 1, long.MaxValue, true, T, T), RejectionReason.TermOutOfRange, "term" },
+        { new Heartbeat("node1", 1, 1, long.MaxValue - 1, true, T, T), RejectionReason.TermOutOfRange, "term" },
+        { new Heartbeat("node1", 1, 1, Terms.Max, true, T, T), RejectionReason.TermOutOfRange, "term" },
+        { new Heartbeat("node1", 1, 1, -1, true, T, T), RejectionReason.TermOutOfRange, "term" },
+        { new Heartbeat(null!, 1, 1, 1, true, T, T), RejectionReason.MalformedNodeId, "from" },
+        { new Heartbeat(new string('a', 65), 1, 1, 1, true, T, T), RejectionReason.MalformedNodeId, "from" },
+        { new HeartbeatAck("node1", 1, -5, 1, T), RejectionReason.InvalidField, "seq" },
+        { new ProbeRequest("node1", "node2", 2, null!, 1, T), RejectionReason.InvalidField, "target_address" },
+        { new ProbeRequest("node1", "node2", 2, new string('x', 301), 1, T), RejectionReason.InvalidField, "target_address" },
+        { new ProbeRequest("node1", "bad id!", 2, "x", 1, T), RejectionReason.MalformedNodeId, "target" },
+        { new ProbePing("node1", long.MinValue, T), RejectionReason.InvalidField, "seq" },
+        { new HealthReport("node1", "node2", 2, (HealthSignal)99, false, T), RejectionReason.InvalidField, "signal" },
+        { new RequestVote("node1", long.MaxValue, false, T), RejectionReason.TermOutOfRange, "term" },
+        { new VoteReply("node1", -3, true, false, T), RejectionReason.TermOutOfRange, "term" },
+        { new Introduce("node1", 1, 0, "http://x", "0.1.0", T), RejectionReason.InvalidField, "incarnation" },
+        { new Introduce("node1", 1, 1, "", "0.1.0", T), RejectionReason.InvalidField, "http_address" },
+        { new Introduce("node1", 1, 1, "http://x", null!, T), RejectionReason.InvalidField, "version" },
+        { new FormationReply("", true, T), RejectionReason.MalformedNodeId, "node_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void A_field_out_of_range_is_refused_with_its_reason_and_name(IProtocolMessage message, RejectionReason reason, string field) =>
+        Assert.Equal((reason, field), WireFields.Check(message));
+}
