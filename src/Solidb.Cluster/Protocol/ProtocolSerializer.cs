@@ -24,6 +24,13 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system)
     /// <summary>A fixed id of our own, so it never collides with Hyperion's -5.</summary>
     public const int SerializerId = 674_501;
 
+    /// <summary>Akka's private Hyperion instance (built from the settings), so both directions use the same options.</summary>
+    private static readonly System.Reflection.FieldInfo HyperionField = typeof(HyperionSerializer)
+        .GetField("_serializer", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+        ?? throw new InvalidOperationException("Akka's HyperionSerializer no longer has a _serializer field: review ProtocolSerializer");
+
+    private Hyperion.Serializer? _hyperion;
+
     public override int Identifier => SerializerId;
 
     public override object FromBinary(byte[] bytes, Type type)
@@ -31,7 +38,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system)
         object message;
         try
         {
-            message = base.FromBinary(bytes, type);
+            // Not base.FromBinary: that reads from a MemoryStream, and Hyperion allocates whatever
+            // length a payload claims before reading it (LengthCheckedStream).
+            _hyperion ??= (Hyperion.Serializer)HyperionField.GetValue(this)!;
+            message = _hyperion.Deserialize(new LengthCheckedStream(bytes));
         }
         catch (Exception e)
         {

@@ -74,12 +74,13 @@ public sealed class RefusedReliableDeliverySerializer(ExtendedActorSystem system
 }
 
 /// <summary>A string-manifest serializer of Akka's, accepting from the network only the manifests in an allow-list.</summary>
-public abstract class GuardedSerializer(ExtendedActorSystem system, SerializerWithStringManifest inner, IEnumerable<string> allowed)
+/// <param name="id">Akka's fixed id of the inner serializer (the wire must carry the same id as a plain Akka node's).</param>
+public abstract class GuardedSerializer(ExtendedActorSystem system, int id, SerializerWithStringManifest inner, IEnumerable<string> allowed)
     : SerializerWithStringManifest(system)
 {
     private readonly FrozenSet<string> _allowed = allowed.ToFrozenSet(StringComparer.Ordinal);
 
-    public override int Identifier => inner.Identifier;
+    public override int Identifier => id;
 
     public IReadOnlySet<string> Allowed => _allowed;
 
@@ -90,7 +91,7 @@ public abstract class GuardedSerializer(ExtendedActorSystem system, SerializerWi
     public override object FromBinary(byte[] bytes, string manifest) =>
         _allowed.Contains(manifest)
             ? inner.FromBinary(bytes, manifest)
-            : throw WireGuard.Refuse(system, $"manifest '{Rejections.Quote(manifest)}' of {inner.GetType().Name} (id {inner.Identifier})");
+            : throw WireGuard.Refuse(system, $"manifest '{Rejections.Quote(manifest)}' of {inner.GetType().Name} (id {id})");
 }
 
 /// <summary>
@@ -99,7 +100,7 @@ public abstract class GuardedSerializer(ExtendedActorSystem system, SerializerWi
 /// exception of any type the payload names), and scopes, configs and router pools (remote deployment).
 /// </summary>
 public sealed class GuardedMiscSerializer(ExtendedActorSystem system)
-    : GuardedSerializer(system, new MiscMessageSerializer(system), ["ID", "AID", "AR", "RWHB", "RWHR", "STS"])
+    : GuardedSerializer(system, 16, new MiscMessageSerializer(system), ["ID", "AID", "AR", "RWHB", "RWHR", "STS"])
 {
     /// <summary>Akka passes the serializer's settings section when it has one (json does).</summary>
     public GuardedMiscSerializer(ExtendedActorSystem system, Config settings)
@@ -110,7 +111,7 @@ public sealed class GuardedMiscSerializer(ExtendedActorSystem system)
 
 /// <summary>Id 5: Akka.Cluster's protocol passes, except Leave and Down (Akka sends neither over the wire: both are local commands that spread by gossip) and cluster router pools (remote deployment).</summary>
 public sealed class GuardedClusterSerializer(ExtendedActorSystem system)
-    : GuardedSerializer(system, new ClusterMessageSerializer(system), ClusterManifests.Allowed)
+    : GuardedSerializer(system, 5, new ClusterMessageSerializer(system), ClusterManifests.Allowed)
 {
     /// <summary>Akka passes the serializer's settings section when it has one (json does).</summary>
     public GuardedClusterSerializer(ExtendedActorSystem system, Config settings)
@@ -151,7 +152,7 @@ public sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system) :
     private static readonly FrozenSet<Type> AllowedTypes = new[] { typeof(Watch), typeof(Unwatch), typeof(DeathWatchNotification) }.ToFrozenSet();
     private readonly SystemMessageSerializer _inner = new(system);
 
-    public override int Identifier => _inner.Identifier;
+    public override int Identifier => 22; // Akka's SystemMessageSerializer
 
     public override bool IncludeManifest => _inner.IncludeManifest;
 

@@ -107,6 +107,47 @@ public sealed class WireSerializersTests() : TestKit(ConfigurationFactory.ParseS
         Assert.Throws<SerializationException>(() => protocol.FromBinary(protocol.ToBinary(stamp), null!)); // allowed inside a message, not alone
     }
 
+    [Fact]
+    public void A_protocol_payload_claiming_a_2_GB_string_is_refused_without_allocating_it()
+    {
+        var protocol = ById(ProtocolSerializer.SerializerId);
+        var stamp = new HlcTimestamp(1_700_000_000_000, 1);
+        var bytes = protocol.ToBinary(new Heartbeat(new string('a', 300), 1, 1, 1, false, stamp, stamp));
+        // Hyperion writes a string of 254 bytes or more as 0xFF and a 4-byte length.
+        var at = IndexOf(bytes, [0xFF, 0x2C, 0x01, 0x00, 0x00]);
+        Assert.True(at >= 0, "the long string's length prefix was not found");
+        BitConverter.GetBytes(int.MaxValue).CopyTo(bytes, at + 1);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<SerializationException>(() => protocol.FromBinary(bytes, null!));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 16 * 1024 * 1024,
+            $"{(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1048576} MB allocated for a {bytes.Length}-byte payload");
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData((1u << 20) - 1)] // the HLC's largest logical counter still passes the length check
+    public void Timestamps_with_any_valid_logical_counter_round_trip(uint logical)
+    {
+        var protocol = ById(ProtocolSerializer.SerializerId);
+        var stamp = new HlcTimestamp(1_700_000_000_000, logical);
+        var message = new Heartbeat("node1", -1, long.MaxValue, Solidb.Cluster.Election.Terms.Max - 1, true, stamp, stamp);
+        Assert.Equal(message, protocol.FromBinary(protocol.ToBinary(message), null!));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private Dictionary<int, Serializer> AllById() => (Dictionary<int, Serializer>)typeof(Serialization)
         .GetField("_serializersById", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(Serialization)!;
 
