@@ -77,11 +77,11 @@ public static class HoconMutator
                     (lines[i], lines[r.Next(lines.Count)]) = (lines[r.Next(lines.Count)], lines[i]);
                     break;
                 case 12:
-                    if (r.Next(8) == 0)
+                    if (r.Next(8) == 0 && lines.Sum(l => l.Length) < 64 * 1024)
                     {
-                        // Huge: the same text many times over (a few MB).
-                        var huge = string.Join('\n', lines);
-                        lines = Enumerable.Repeat(huge, r.Next(50, 600)).SelectMany(h => h.Split('\n')).ToList();
+                        // Huge: the same text many times over (a few MB), once.
+                        var huge = lines.ToList();
+                        lines = Enumerable.Range(0, r.Next(50, 600)).SelectMany(_ => huge).ToList();
                     }
 
                     break;
