@@ -20,7 +20,7 @@ public sealed class ConfigFileFuzzTests(ITestOutputHelper output) : IDisposable
     public void Mutated_reference_files_load_or_fail_with_one_line()
     {
         int loaded = 0, refused = 0;
-        foreach (var seed in Fuzzing.Seeds(Fuzzing.Budget(TimeSpan.FromSeconds(5)), min: 100))
+        foreach (var seed in Fuzzing.Seeds(Fuzzing.Budget(TimeSpan.FromSeconds(4)), min: 100))
         {
             var bytes = HoconMutator.Mutate(SolidbConfig.ReferenceText, new Random(seed));
             File.WriteAllBytes(_file, bytes);

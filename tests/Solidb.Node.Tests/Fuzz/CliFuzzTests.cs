@@ -21,7 +21,7 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
     {
         int valid = 0, invalid = 0;
         var findings = new Findings();
-        foreach (var seed in Fuzzing.Seeds(Fuzzing.Budget(TimeSpan.FromSeconds(8)), min: 50))
+        foreach (var seed in Fuzzing.Seeds(Fuzzing.Budget(TimeSpan.FromSeconds(6)), min: 50))
         {
             var c = CliCase.Generate(seed, _dir.Sub($"c{seed}"), FreePorts.Next(), FreePorts.Next());
             CliOutcome outcome;

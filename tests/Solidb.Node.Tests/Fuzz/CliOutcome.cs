@@ -24,13 +24,12 @@ public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int
 
             var loaded = Program.Validate(cli, k => c.Environment.GetValueOrDefault(k));
             using var dir = DataDirectory.Open(loaded.Settings.DataDir, loaded.Settings.NodeId);
-            var host = loaded.Settings.Host switch
-            {
-                "0.0.0.0" or "localhost" => "127.0.0.1",
-                "::" => "[::1]",
-                var h when h.Contains(':') => $"[{h}]",
-                var h => h,
-            };
+            // Where a client reaches the node: the bind address, with "any" replaced by loopback.
+            var bind = Solidb.Node.Hosting.PortCheck.ResolveBindAddress(loaded.Settings.Host);
+            var host = bind.Equals(System.Net.IPAddress.Any) ? "127.0.0.1"
+                : bind.Equals(System.Net.IPAddress.IPv6Any) ? "[::1]"
+                : bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bind}]"
+                : bind.ToString();
             return new CliOutcome(true, null, host, loaded.Settings.HttpPort);
         }
         catch (Exception e) when (e is UsageException or SettingsException or DataDirectoryException)
