@@ -31,10 +31,7 @@ public static class Program
                 return ExitOk;
             }
 
-            var (layered, settings) = NodeConfiguration.Load(cli, Environment.GetEnvironmentVariable);
-            var bind = PortCheck.ResolveBindAddress(settings.Host);
-            PortCheck.EnsureFree(bind, settings.Port, "--port");
-            PortCheck.EnsureFree(bind, settings.HttpPort, "--http-port");
+            var (layered, settings) = Validate(cli, Environment.GetEnvironmentVariable);
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
             var rejoinOnly = false;
@@ -71,6 +68,20 @@ public static class Program
         }
     }
 
+    /// <summary>
+    /// Everything start-up checks before it opens the data dir and starts the host: the layered
+    /// settings, the bind host and both ports. Throws only <see cref="UsageException"/> and
+    /// <see cref="SettingsException"/> (the fuzz tests call it in-process).
+    /// </summary>
+    public static NodeConfiguration.Loaded Validate(CommandLine cli, Func<string, string?> environment)
+    {
+        var loaded = NodeConfiguration.Load(cli, environment);
+        var bind = PortCheck.ResolveBindAddress(loaded.Settings.Host);
+        PortCheck.EnsureFree(bind, loaded.Settings.Port, "--port");
+        PortCheck.EnsureFree(bind, loaded.Settings.HttpPort, "--http-port");
+        return loaded;
+    }
+
     /// <summary>What follows an incarnation: exit, or a new incarnation that only joins, or one under the normal bootstrap rule.</summary>
     private enum Next
     {
@@ -105,7 +116,7 @@ public static class Program
 
     private static int Fail(int code, string message)
     {
-        Console.Error.WriteLine($"solidb: error: {message}");
+        Console.Error.WriteLine($"solidb: error: {UserText.OneLine(message)}");
         return code;
     }
 

@@ -59,6 +59,12 @@ public sealed record ClusterSettings
             throw SettingsException.Invalid(r.Key("node.data-dir"), dataDir, "must not be empty");
         }
 
+        if (dataDir.Any(char.IsControl))
+        {
+            // A NUL cannot be in a path at all, and a line break in one is an accident.
+            throw SettingsException.Invalid(r.Key("node.data-dir"), dataDir, "must not contain control characters");
+        }
+
         var settings = new ClusterSettings
         {
             NodeId = id,

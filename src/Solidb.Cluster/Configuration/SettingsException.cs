@@ -2,18 +2,19 @@ namespace Solidb.Cluster.Configuration;
 
 /// <summary>
 /// A configuration problem a user can fix: the message is one line that names the key (or
-/// file, or flag) and the value. Hosts print it without a stack trace.
+/// file, or flag) and the value. Hosts print it without a stack trace. User text in it is
+/// escaped (<see cref="UserText"/>), so the message stays one line whatever the input was.
 /// </summary>
 public sealed class SettingsException : Exception
 {
-    public SettingsException(string message) : base(message)
+    public SettingsException(string message) : base(UserText.OneLine(message))
     {
     }
 
-    private SettingsException(string key, string detail) : base($"invalid value for {key}: {detail}")
+    private SettingsException(string key, string detail) : base(UserText.OneLine($"invalid value for {key}: {detail}"))
     {
         Key = key;
-        Detail = detail;
+        Detail = UserText.OneLine(detail);
     }
 
     /// <summary>The HOCON key at fault, when one is.</summary>
@@ -21,7 +22,7 @@ public sealed class SettingsException : Exception
 
     public string? Detail { get; }
 
-    public static SettingsException Invalid(string key, object? value, string why) => new(key, $"'{value}' ({why})");
+    public static SettingsException Invalid(string key, object? value, string why) => new(key, $"'{UserText.Value(value)}' ({why})");
 
     public static SettingsException Invalid(string key, string detail) => new(key, detail);
 

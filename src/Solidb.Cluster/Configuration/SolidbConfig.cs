@@ -25,13 +25,24 @@ public static class SolidbConfig
         }
     }
 
+    /// <summary>Largest config file read (the reference is about 10 KB); /dev/zero and the like are refused, not read forever.</summary>
+    public const int MaxFileChars = 1 << 20;
+
     /// <summary>Reads a user config file; any problem becomes a one-line <see cref="SettingsException"/>.</summary>
     public static Config LoadFile(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[MaxFileChars + 1];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (read > MaxFileChars)
+            {
+                throw new SettingsException($"invalid config file '{path}': larger than {MaxFileChars / 1024} KiB");
+            }
+
+            text = new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -1,7 +1,9 @@
+using Solidb.Cluster.Configuration;
+
 namespace Solidb.Node.Cli;
 
-/// <summary>A mistake on the command line; the message is one line.</summary>
-public sealed class UsageException(string message) : Exception(message);
+/// <summary>A mistake on the command line; the message is one line (user text in it escaped).</summary>
+public sealed class UsageException(string message) : Exception(UserText.OneLine(message));
 
 /// <summary>What the command line asked for.</summary>
 public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<NodeOption, string> Values)
@@ -26,13 +28,13 @@ public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<No
 
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new UsageException($"unexpected argument '{arg}' (see solidb --help)");
+                throw new UsageException($"unexpected argument '{UserText.Value(arg)}' (see solidb --help)");
             }
 
             var eq = arg.IndexOf('=');
             var name = eq < 0 ? arg : arg[..eq];
             var option = NodeOptions.All.FirstOrDefault(o => o.Flag == name)
-                ?? throw new UsageException($"unknown option '{name}' (see solidb --help)");
+                ?? throw new UsageException($"unknown option '{UserText.Value(name)}' (see solidb --help)");
             string value;
             if (eq >= 0)
             {

@@ -21,11 +21,12 @@ public static class PortCheck
         {
             var addresses = Dns.GetHostAddresses(host);
             return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
-                ?? throw new SettingsException($"cannot resolve --host '{host}'");
+                ?? throw new SettingsException($"cannot resolve --host '{UserText.Value(host)}'");
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
-            throw new SettingsException($"cannot resolve --host '{host}': {e.Message}");
+            // ArgumentException: a name longer than 255 characters or otherwise not a host name.
+            throw new SettingsException($"cannot resolve --host '{UserText.Value(host)}': {e.Message}");
         }
     }
 

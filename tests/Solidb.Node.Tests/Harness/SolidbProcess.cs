@@ -46,9 +46,12 @@ public sealed class SolidbProcess : IAsyncDisposable
         get { lock (_stderr) { return _stderr.ToString(); } }
     }
 
-    /// <summary>Starts solidb with the given extra arguments; ports and data dir are set unless the caller sets them.</summary>
+    /// <summary>
+    /// Starts solidb with the given extra arguments; ports and data dir are set unless the caller
+    /// sets them (or passes <paramref name="addDefaults"/> false: the arguments go as they are).
+    /// </summary>
     public static SolidbProcess Start(IEnumerable<string> args, string dataDir, int? port = null, int? httpPort = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool addDefaults = true)
     {
         var remote = port ?? FreePorts.Next();
         var http = httpPort ?? FreePorts.Next();
@@ -66,9 +69,13 @@ public sealed class SolidbProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        AddUnlessGiven(info, argList, "--port", remote.ToString(CultureInfo.InvariantCulture));
-        AddUnlessGiven(info, argList, "--http-port", http.ToString(CultureInfo.InvariantCulture));
-        AddUnlessGiven(info, argList, "--data-dir", dataDir);
+        if (addDefaults)
+        {
+            AddUnlessGiven(info, argList, "--port", remote.ToString(CultureInfo.InvariantCulture));
+            AddUnlessGiven(info, argList, "--http-port", http.ToString(CultureInfo.InvariantCulture));
+            AddUnlessGiven(info, argList, "--data-dir", dataDir);
+        }
+
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("SOLIDB_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);

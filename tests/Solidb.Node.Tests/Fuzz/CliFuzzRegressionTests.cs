@@ -1,0 +1,59 @@
+using Solidb.Cluster.Configuration;
+using Solidb.Node.Cli;
+using Solidb.Node.Tests.Harness;
+using Xunit;
+
+namespace Solidb.Node.Tests.Fuzz;
+
+/// <summary>Command lines the fuzzer found, each named after the input that broke start-up.</summary>
+public sealed class CliFuzzRegressionTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Exception Refused(params string[] args) =>
+        Assert.Throws<SettingsException>(() => Program.Validate(CommandLine.Parse([.. args, "--data-dir", _dir.Sub("d")]), _ => null));
+
+    [Fact]
+    public void Host_of_300_characters_is_a_one_line_settings_error_not_ArgumentOutOfRangeException()
+    {
+        var e = Refused("--host", new string('a', 300));
+
+        Assert.StartsWith($"cannot resolve --host '{new string('a', UserText.MaxQuoted)}...(300 chars)'", e.Message);
+    }
+
+    [Fact]
+    public void Data_dir_x_NUL_y_is_a_settings_error_not_ArgumentException()
+    {
+        var e = Assert.Throws<SettingsException>(() => Program.Validate(CommandLine.Parse(["--data-dir", "x\0y"]), _ => null));
+
+        Assert.Equal("invalid value for --data-dir: 'x\\u0000y' (must not contain control characters)", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_argument_with_a_line_break_is_one_line()
+    {
+        var e = Assert.Throws<UsageException>(() => CommandLine.Parse(["a\nb"]));
+
+        Assert.Equal("unexpected argument 'a\\u000ab' (see solidb --help)", e.Message);
+    }
+
+    [Fact]
+    public void Data_dir_with_a_line_break_is_refused_before_DataDirectory_sees_it()
+    {
+        var e = Assert.Throws<SettingsException>(() => Program.Validate(CommandLine.Parse(["--data-dir", _dir.Sub("a\nb")]), _ => null));
+
+        Assert.Contains("a\\u000ab' (must not contain control characters)", e.Message);
+        Assert.False(Directory.Exists(_dir.Sub("a\nb")));
+    }
+
+    [Fact]
+    public async Task Config_dev_zero_exits_2_with_one_line_instead_of_reading_forever()
+    {
+        var (code, _, stderr) = await SolidbProcess.RunAsync(["--config", "/dev/zero"], _dir.Sub("z"), timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"solidb: error: invalid config file '/dev/zero': larger than {SolidbConfig.MaxFileChars / 1024} KiB", stderr.Trim());
+    }
+}
