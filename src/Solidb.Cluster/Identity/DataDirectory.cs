@@ -108,7 +108,7 @@ public sealed class DataDirectory : IDisposable
             // problem, is reported as what it is.
             throw FileErrors.Classify(e) == FileErrorKind.Locked
                 ? new DataDirectoryException($"data dir '{dir}' is locked by another running node (lock file {lockFile})", FileErrorKind.Locked)
-                : DataDirectoryException.For("cannot lock the data dir: cannot open", lockFile, e);
+                : DataDirectoryException.For("cannot take the data dir lock", lockFile, e);
         }
     }
 
