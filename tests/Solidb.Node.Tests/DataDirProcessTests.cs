@@ -48,6 +48,45 @@ public sealed class DataDirProcessTests : IDisposable
         Assert.DoesNotContain("locked by another running node", stderr);
     }
 
+    [MountNamespaceFact]
+    public async Task A_disk_that_fills_up_while_running_makes_the_node_not_ready_until_space_is_back()
+    {
+        var dataDir = _dir.Sub("fills");
+        Directory.CreateDirectory(dataDir);
+        await using var node = SolidbProcess.Start(["--node-id", "fills"], dataDir,
+            wrapper: InMountNamespace("mount -t tmpfs -o size=256k tmpfs \"$D\"", dataDir));
+        await Until.Async(() => ReadyAsync(node), r => r.Code == 200, Bound);
+
+        // Fill the node's tmpfs from inside its mount namespace (exec keeps the pid).
+        Assert.True(Probe.Run(["nsenter", "-t", node.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "--",
+            "sh", "-c", $"cat /dev/zero > '{dataDir}/fill'; test -s '{dataDir}/fill'"]));
+
+        var full = await Until.Async(() => ReadyAsync(node), r => r.Code == 503, Bound);
+        Assert.Contains($"cannot persist the clock bound to '{Path.Combine(dataDir, "hlc-bound")}': no space left on device", full.Reason);
+        await Until.Async(() => Task.FromResult(node.StdOut), o => o.Contains("the node reports not ready until a write succeeds"), Bound);
+        Assert.False(node.HasExited);
+
+        Assert.True(Probe.Run(["nsenter", "-t", node.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "--", "rm", $"{dataDir}/fill"]));
+
+        await Until.Async(() => ReadyAsync(node), r => r.Code == 200, Bound);
+        await Until.Async(() => Task.FromResult(node.StdOut), o => o.Contains("Clock bound persisted again"), Bound);
+    }
+
+    private static async Task<(int Code, string Reason)> ReadyAsync(SolidbProcess node)
+    {
+        try
+        {
+            using var response = await node.GetAsync("/_api/cluster/health/ready");
+            var body = await response.Content.ReadAsStringAsync();
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return ((int)response.StatusCode, json.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return (0, e.Message);
+        }
+    }
+
     [RunAsNobodyFact]
     public async Task A_data_dir_the_node_may_not_write_exits_2_with_permission_denied()
     {
