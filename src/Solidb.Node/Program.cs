@@ -58,6 +58,12 @@ public static class Program
         {
             return Fail(ExitUsage, e.Message);
         }
+        catch (Exception e) when (FileErrors.Classify(e) != FileErrorKind.Other)
+        {
+            // A file error that escaped the data dir's own reporting (which names the file):
+            // still one line with its cause, never an exception type.
+            return Fail(ExitUsage, $"{FileErrors.Cause(e)}: {e.Message.ReplaceLineEndings(" ")}");
+        }
         catch (Exception e)
         {
             return Fail(ExitFailure, $"{e.GetType().Name}: {e.Message}");

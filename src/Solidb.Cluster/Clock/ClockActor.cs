@@ -52,13 +52,9 @@ public sealed class ClockActor : ReceiveActor, IWithTimers
 
     private void Persist()
     {
-        try
+        if (_node.TryPersistClockBound() is { } line)
         {
-            _node.PersistClockBound();
-        }
-        catch (IOException e)
-        {
-            _log.Error("Could not persist the clock bound to {0}: {1}", _node.BoundFile.Path, e.Message);
+            _log.Warning("{0}", line);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Solidb.Cluster.Identity;
 
 namespace Solidb.Cluster.Clock;
@@ -25,24 +24,19 @@ public sealed class ClockBoundFile(string path)
     /// <summary>The persisted bound, or null on a first start. A corrupt file stops start-up.</summary>
     public HlcTimestamp? Load()
     {
-        if (!File.Exists(Path))
+        if (DataFiles.ReadSmall(Path)?.Trim() is not { } text)
         {
             return null;
         }
 
-        string text;
-        try
+        if (!HlcTimestamp.TryParse(text, out var bound))
         {
-            text = File.ReadAllText(Path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataDirectoryException($"cannot read clock bound file '{Path}': {e.Message}");
+            throw new DataDirectoryException($"corrupt clock bound file '{Path}': '{Security.Rejections.Quote(text)}' is not an HLC timestamp (delete it only if the wall clock is known to be ahead of every timestamp this node issued)");
         }
 
-        return HlcTimestamp.TryParse(text, out var bound)
+        return bound.Physical < HlcPacking.MaxPhysical
             ? bound
-            : throw new DataDirectoryException($"corrupt clock bound file '{Path}': '{Shorten(text)}' is not an HLC timestamp (delete it only if the wall clock is known to be ahead of every timestamp this node issued)");
+            : throw new DataDirectoryException($"corrupt clock bound file '{Path}': {bound} is beyond the clock's range (the year 2527)");
     }
 
     /// <summary>The bound to persist now for a clock at <paramref name="current"/>.</summary>
@@ -53,9 +47,16 @@ public sealed class ClockBoundFile(string path)
         return new HlcTimestamp(Math.Max(current.Physical, wallMs) + margin, 0);
     }
 
-    public void Save(HlcTimestamp bound) =>
-        DataDirectory.WriteAtomically(Path, bound.ToString() + "\n");
-
-    private static string Shorten(string text) =>
-        text.Length <= 40 ? text : text[..40].ToString(CultureInfo.InvariantCulture) + "...";
+    /// <summary>Durable when it returns; a failure is a <see cref="DataDirectoryException"/> naming the file and the cause.</summary>
+    public void Save(HlcTimestamp bound)
+    {
+        try
+        {
+            DataFiles.WriteAtomically(Path, bound.ToString() + "\n");
+        }
+        catch (DataDirectoryException e)
+        {
+            throw new DataDirectoryException($"cannot persist the clock bound to '{Path}': {e.Cause}", e.Kind, e.Cause);
+        }
+    }
 }

@@ -135,6 +135,12 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
                         c.Leader?.ToString() ?? "none", c.Term, c.HasQuorum ? "yes" : "no", _state.Role);
                     Publish();
                     break;
+                case ElectionNotice n when n.IsError:
+                    _log.Error("{0}", n.Message);
+                    break;
+                case ElectionNotice n:
+                    _log.Info("{0}", n.Message);
+                    break;
             }
         }
     }

@@ -18,7 +18,7 @@ public sealed class ElectionState
     private readonly NodeId _self;
     private readonly ElectionSettings _settings;
     private readonly TimeProvider _time;
-    private readonly IVoteStore _store;
+    private readonly DurableVote _vote;
     private readonly Random _random;
     private readonly Func<HlcTimestamp> _stamp;
     private readonly HashSet<NodeId> _votes = [];
@@ -27,25 +27,23 @@ public sealed class ElectionState
     private long _deadline;
     private long _leaderHeardAt;
     private bool _quorum;
-    private int _knownVoters;
+    private string? _reportedProblem;
+    private long _retrySaveAt;
+    private bool _termsExhaustedReported;
 
     public ElectionState(NodeId self, ElectionSettings settings, TimeProvider time, IVoteStore store, Random random, Func<HlcTimestamp> stamp)
     {
         _self = self;
         _settings = settings;
         _time = time;
-        _store = store;
+        _vote = new DurableVote(store);
         _random = random;
         _stamp = stamp;
-        var vote = store.Load();
-        Term = vote.Term;
-        VotedFor = vote.VotedFor;
-        _knownVoters = vote.KnownVoters;
         ResetDeadline();
     }
 
-    public long Term { get; private set; }
-    public NodeId? VotedFor { get; private set; }
+    public long Term => _vote.Term;
+    public NodeId? VotedFor => _vote.VotedFor;
     public ElectionRole Role { get; private set; } = ElectionRole.Follower;
 
     /// <summary>The leader this node follows (or itself), null while it knows none.</summary>
@@ -65,10 +63,13 @@ public sealed class ElectionState
     /// the smaller set, so a node cut off from its cluster, or restarted alone into a new
     /// cluster of one, can never elect itself.
     /// </summary>
-    public int QuorumSize => Math.Max(_voters.Count, _knownVoters);
+    public int QuorumSize => Math.Max(_voters.Count, _vote.KnownVoters);
 
     /// <summary>How many voters may fail with a majority left: floor((voters - 1) / 2).</summary>
     public int FailureTolerance => Math.Max(0, (_voters.Count - 1) / 2);
+
+    /// <summary>Why the last save of the vote failed (the node then grants no vote and starts no election); null once a save succeeds.</summary>
+    public string? PersistProblem => _vote.Problem;
 
     public FencingToken? Token => Leader is { } leader && ElectedAt is { } at ? new FencingToken(Term, leader, at) : null;
 
@@ -111,6 +112,14 @@ public sealed class ElectionState
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
         var now = _time.GetTimestamp();
+        if (_vote.Problem is not null && now >= _retrySaveAt)
+        {
+            // Saves happen only on term and vote changes; rewriting the durable state is how a
+            // node whose disk works again notices (and reports ready again) without waiting for one.
+            _retrySaveAt = now + (long)(_settings.TimeoutMin.TotalSeconds * _time.TimestampFrequency);
+            _vote.TrySave(Term, VotedFor, _vote.KnownVoters);
+        }
+
         if (Role == ElectionRole.Leader)
         {
             var heard = _voters.Count(v => v == _self || _time.GetElapsedTime(_lastAck.GetValueOrDefault(v, long.MinValue / 2), now) <= _settings.TimeoutMax);
@@ -202,11 +211,10 @@ public sealed class ElectionState
             StepDown(term);
         }
 
-        var granted = (VotedFor is null || VotedFor == candidate) && _voters.Contains(candidate);
-        if (granted && VotedFor != candidate)
-        {
-            Persist(Term, candidate, _knownVoters); // durable before the vote leaves this node
-        }
+        // Granted only in the candidate's term (a failed save of that term leaves this node in
+        // the older one) and only once the vote is durable: a failed save refuses it.
+        var granted = term == Term && (VotedFor is null || VotedFor == candidate) && _voters.Contains(candidate)
+            && (VotedFor == candidate || _vote.TrySave(Term, candidate, _vote.KnownVoters));
 
         if (granted)
         {
@@ -254,6 +262,20 @@ public sealed class ElectionState
 
     private void StartPreVote(List<ElectionOutput> outputs)
     {
+        if (Term >= Terms.Max - 1)
+        {
+            // Term + 1 would leave the valid range: only a corrupt or forged election file gets here.
+            ResetDeadline();
+            if (!_termsExhaustedReported)
+            {
+                _termsExhaustedReported = true;
+                outputs.Add(new ElectionNotice(IsError: true,
+                    $"Not starting an election: term {Term} is the last one below the largest term {Terms.Max}; the election file or a peer's term is corrupt"));
+            }
+
+            return;
+        }
+
         Role = ElectionRole.PreCandidate;
         _votes.Clear();
         _votes.Add(_self);
@@ -269,7 +291,13 @@ public sealed class ElectionState
 
     private void StartElection(List<ElectionOutput> outputs)
     {
-        Persist(Term + 1, _self, _knownVoters);
+        if (!_vote.TrySave(Term + 1, _self, _vote.KnownVoters))
+        {
+            Role = ElectionRole.Follower; // no candidacy without a durable vote for itself; retried at the next timeout
+            ResetDeadline();
+            return;
+        }
+
         Role = ElectionRole.Candidate;
         Leader = null;
         ElectedAt = null;
@@ -304,7 +332,8 @@ public sealed class ElectionState
     {
         if (term > Term)
         {
-            Persist(term, null, _knownVoters);
+            // A failed save keeps the older term; the leader is forgotten all the same, since a newer term exists.
+            _vote.TrySave(term, null, _vote.KnownVoters);
             Leader = null; // a leader of an older term is no longer one
             ElectedAt = null;
         }
@@ -324,21 +353,12 @@ public sealed class ElectionState
 
     private int CountedVotes() => _votes.Count(_voters.Contains);
 
-    /// <summary>Saves first, then changes memory: a failed save leaves the state as it was.</summary>
-    private void Persist(long term, NodeId? votedFor, int knownVoters)
-    {
-        _store.Save(new PersistedVote(term, votedFor, knownVoters));
-        Term = term;
-        VotedFor = votedFor;
-        _knownVoters = knownVoters;
-    }
-
     /// <summary>A quorum confirms the current voter set: from now on a majority is counted over it.</summary>
     private void RememberClusterSize()
     {
-        if (_voters.Contains(_self) && _knownVoters != _voters.Count)
+        if (_voters.Contains(_self) && _vote.KnownVoters != _voters.Count)
         {
-            Persist(Term, VotedFor, _voters.Count);
+            _vote.TrySave(Term, VotedFor, _voters.Count);
         }
     }
 
@@ -356,6 +376,12 @@ public sealed class ElectionState
         if (before != Snapshot())
         {
             outputs.Add(new LeadershipChanged(Leader, Term, HasQuorum));
+        }
+
+        if (_vote.Problem != _reportedProblem)
+        {
+            outputs.Add(_vote.Problem is { } problem ? new ElectionNotice(IsError: true, problem) : new ElectionNotice(IsError: false, "Election state persisted again"));
+            _reportedProblem = _vote.Problem;
         }
 
         return outputs;

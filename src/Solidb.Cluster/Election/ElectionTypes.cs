@@ -26,6 +26,9 @@ public sealed record SendVoteReply(NodeId To, long Term, bool Granted, bool PreV
 /// <summary>The leader, term or quorum this node knows changed.</summary>
 public sealed record LeadershipChanged(NodeId? Leader, long Term, bool HasQuorum) : ElectionOutput;
 
+/// <summary>A line to log: the vote cannot be saved (or can again), or no term is left to elect in.</summary>
+public sealed record ElectionNotice(bool IsError, string Message) : ElectionOutput;
+
 /// <summary>
 /// Proof of leadership that storage code can check: a write carrying a token whose term is
 /// older than the newest term seen is from a deposed leader and must be refused.

@@ -20,31 +20,37 @@ public interface IVoteStore
 {
     PersistedVote Load();
 
+    /// <summary>Durable when it returns; throws (e.g. <see cref="DataDirectoryException"/>) when it cannot save.</summary>
     void Save(PersistedVote vote);
 }
 
-/// <summary>The vote in <c>DATA/election</c>: one line, "term votedFor" (or "term -").</summary>
-public sealed class VoteFile(string path) : IVoteStore
+/// <summary>The vote in <c>DATA/election</c>: one line, "term votedFor knownVoters" (or "term - knownVoters").</summary>
+public sealed class VoteFile(string path, StorageHealth? health = null) : IVoteStore
 {
     public const string FileName = "election";
 
     public string Path { get; } = path;
 
-    public static VoteFile In(string dataDir) => new(System.IO.Path.Combine(dataDir, FileName));
+    public static VoteFile In(string dataDir, StorageHealth? health = null) => new(System.IO.Path.Combine(dataDir, FileName), health);
 
     public PersistedVote Load()
     {
-        if (!File.Exists(Path))
+        if (DataFiles.ReadSmall(Path) is not { } text)
         {
             return PersistedVote.Initial;
         }
 
-        var parts = File.ReadAllText(Path).Trim().Split(' ');
+        var parts = text.Trim().Split(' ');
         var known = 0;
         if (parts.Length is < 2 or > 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var term)
             || (parts.Length == 3 && !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out known)))
         {
             throw new DataDirectoryException($"corrupt election file '{Path}': expected \"term votedFor knownVoters\"");
+        }
+
+        if (!Terms.IsValid(term))
+        {
+            throw new DataDirectoryException($"corrupt election file '{Path}': term {term} is not below the largest term {Terms.Max}");
         }
 
         if (parts[1] == "-")
@@ -54,12 +60,25 @@ public sealed class VoteFile(string path) : IVoteStore
 
         return NodeId.TryParse(parts[1], out var votedFor)
             ? new PersistedVote(term, votedFor, known)
-            : throw new DataDirectoryException($"corrupt election file '{Path}': '{parts[1]}' is not a node id");
+            : throw new DataDirectoryException($"corrupt election file '{Path}': '{Security.Rejections.Quote(parts[1])}' is not a node id");
     }
 
-    public void Save(PersistedVote vote) =>
-        DataDirectory.WriteAtomically(Path, string.Create(CultureInfo.InvariantCulture,
-            $"{vote.Term} {vote.VotedFor?.Value ?? "-"} {vote.KnownVoters}\n"));
+    public void Save(PersistedVote vote)
+    {
+        try
+        {
+            DataFiles.WriteAtomically(Path, string.Create(CultureInfo.InvariantCulture,
+                $"{vote.Term} {vote.VotedFor?.Value ?? "-"} {vote.KnownVoters}\n"));
+        }
+        catch (DataDirectoryException e)
+        {
+            var failure = new DataDirectoryException($"cannot persist election state to '{Path}': {e.Cause}", e.Kind, e.Cause);
+            health?.Failed(Path, failure.Message);
+            throw failure;
+        }
+
+        health?.Succeeded(Path);
+    }
 }
 
 /// <summary>A vote store in memory, for tests and simulations (a "crash" keeps the object).</summary>

@@ -38,14 +38,15 @@ public sealed class DataDirectory : IDisposable
     /// </summary>
     public static DataDirectory Open(string path, NodeId? requested)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        string full;
         try
         {
+            full = System.IO.Path.GetFullPath(path);
             Directory.CreateDirectory(full);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new DataDirectoryException($"cannot create data dir '{full}': {e.Message}");
+            throw DataDirectoryException.For("cannot create data dir", path, e);
         }
 
         var lockStream = AcquireLock(full);
@@ -75,53 +76,50 @@ public sealed class DataDirectory : IDisposable
     /// <summary>The full path of a file inside the directory.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>Writes a file so that a crash leaves either the old or the new content, never a mix.</summary>
-    public static void WriteAtomically(string file, string content)
-    {
-        var temp = file + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(content));
-            stream.Flush(flushToDisk: true);
-        }
-
-        System.IO.File.Move(temp, file, overwrite: true);
-    }
+    /// <summary>Writes a file so that a crash or power loss leaves either the old or the new content (<see cref="DataFiles.WriteAtomically"/>).</summary>
+    public static void WriteAtomically(string file, string content) => DataFiles.WriteAtomically(file, content);
 
     public void Dispose() => _lock.Dispose();
 
     private static FileStream AcquireLock(string dir)
     {
         var lockFile = System.IO.Path.Combine(dir, LockFileName);
+        if (new FileInfo(lockFile).LinkTarget is { } target)
+        {
+            // Opening it would truncate whatever it points to (as root: any file).
+            throw new DataDirectoryException($"lock file '{lockFile}' is a symbolic link (to '{Security.Rejections.Quote(target)}'); remove it");
+        }
+
+        FileStream? stream = null;
         try
         {
-            // FileShare.None takes an exclusive flock on Unix: a second node on this directory,
-            // in this process or another, fails here until the first one exits.
-            var stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // FileShare.None takes an exclusive, non-blocking flock on Unix: a second node on this
+            // directory, in this process or another, fails here (EWOULDBLOCK) until the first exits.
+            stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
             stream.Write(Encoding.UTF8.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
             stream.Flush();
             return stream;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataDirectoryException($"data dir '{dir}' is locked by another running node (lock file {lockFile})");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new DataDirectoryException($"cannot lock data dir '{dir}': {e.Message}");
+            stream?.Dispose();
+            // Only a lock conflict means another node; a read-only or full disk, or a permission
+            // problem, is reported as what it is.
+            throw FileErrors.Classify(e) == FileErrorKind.Locked
+                ? new DataDirectoryException($"data dir '{dir}' is locked by another running node (lock file {lockFile})", FileErrorKind.Locked)
+                : DataDirectoryException.For("cannot take the data dir lock", lockFile, e);
         }
     }
 
     private static (NodeId Id, bool Generated) ResolveId(string dir, NodeId? requested)
     {
         var file = System.IO.Path.Combine(dir, NodeIdFileName);
-        if (System.IO.File.Exists(file))
+        if (DataFiles.ReadSmall(file)?.Trim() is { } text)
         {
-            var text = ReadText(file).Trim();
             if (!NodeId.TryParse(text, out var persisted, out var error))
             {
-                throw new DataDirectoryException($"corrupt node id file '{file}': {error}");
+                throw new DataDirectoryException($"corrupt node id file '{file}': {Security.Rejections.Quote(error)}");
             }
 
             if (requested is { } wanted && wanted != persisted)
@@ -142,12 +140,17 @@ public sealed class DataDirectory : IDisposable
     {
         var file = System.IO.Path.Combine(dir, IncarnationFileName);
         long previous = 0;
-        if (System.IO.File.Exists(file))
+        if (DataFiles.ReadSmall(file)?.Trim() is { } text)
         {
-            var text = ReadText(file).Trim();
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out previous))
             {
-                throw new DataDirectoryException($"corrupt incarnation file '{file}': '{text}' is not a number");
+                throw new DataDirectoryException($"corrupt incarnation file '{file}': '{Security.Rejections.Quote(text)}' is not a number");
+            }
+
+            if (previous == long.MaxValue)
+            {
+                // A counter that grows by one per start never gets here; the file is corrupt or forged.
+                throw new DataDirectoryException($"corrupt incarnation file '{file}': {previous} is the largest incarnation, there is no next one");
             }
         }
 
@@ -156,23 +159,8 @@ public sealed class DataDirectory : IDisposable
         return next;
     }
 
-    private static string ReadText(string file)
-    {
-        try
-        {
-            return System.IO.File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataDirectoryException($"cannot read '{file}': {e.Message}");
-        }
-    }
-
     private static NodeId Generate() => NodeId.Parse("node-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
 }
 
 /// <summary>The node's identity for this run: its stable id and the incarnation (one per start).</summary>
 public sealed record NodeIdentity(NodeId NodeId, long Incarnation);
-
-/// <summary>A data-directory problem the operator can fix; the message is one line.</summary>
-public sealed class DataDirectoryException(string message) : Exception(message);

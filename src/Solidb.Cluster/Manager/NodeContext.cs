@@ -11,8 +11,9 @@ namespace Solidb.Cluster.Manager;
 /// <summary>Everything a node's actors share for one run: settings, identity, time, clock, counters.</summary>
 public sealed class NodeContext
 {
-    private NodeContext(ClusterSettings settings, NodeIdentity identity, TimeProvider time, ClockBoundFile bound, IVoteStore votes)
+    private NodeContext(ClusterSettings settings, NodeIdentity identity, TimeProvider time, ClockBoundFile bound, IVoteStore votes, StorageHealth storage)
     {
+        Storage = storage;
         VoteStore = votes;
         Settings = settings;
         Identity = identity;
@@ -41,6 +42,12 @@ public sealed class NodeContext
     public ClockBoundFile BoundFile { get; }
     public IVoteStore VoteStore { get; }
 
+    /// <summary>Data-dir files this node cannot persist right now (readiness reports them).</summary>
+    public StorageHealth Storage { get; }
+
+    /// <summary>The last clock bound written successfully.</summary>
+    public HlcTimestamp? PersistedBound { get; private set; }
+
     /// <summary>
     /// The members by address, for checking who sent a wire message (<see cref="Inbound"/>). The
     /// supervisor replaces it with every membership snapshot; every actor reads the latest.
@@ -67,9 +74,10 @@ public sealed class NodeContext
     /// </summary>
     public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time, bool rejoinOnly = false)
     {
-        var votes = VoteFile.In(dataDir.Path);
+        var storage = new StorageHealth();
+        var votes = VoteFile.In(dataDir.Path, storage);
         votes.Load(); // a corrupt vote file stops start-up here, with its name, not later in an actor
-        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes) { RejoinOnly = rejoinOnly };
+        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage) { RejoinOnly = rejoinOnly };
         context.PersistClockBound();
         return context;
     }
@@ -94,11 +102,40 @@ public sealed class NodeContext
         return ahead <= TimeSpan.Zero || ahead > cap ? TimeSpan.Zero : ahead;
     }
 
-    /// <summary>Writes the clock's upper bound for the next persist interval.</summary>
+    /// <summary>Writes the clock's upper bound for the next persist interval; throws <see cref="DataDirectoryException"/> when it cannot.</summary>
     public HlcTimestamp PersistClockBound()
     {
         var bound = ClockBoundFile.BoundFor(Clock.Current, Time.GetUtcNow(), Settings.Clock.PersistInterval, Settings.Clock.MaxOffset);
         BoundFile.Save(bound);
+        PersistedBound = bound;
         return bound;
+    }
+
+    /// <summary>
+    /// The clock actor's periodic write: never throws. Returns a line to log when the write starts
+    /// failing (or fails for a new reason) and when it succeeds again, null otherwise.
+    /// </summary>
+    /// <remarks>
+    /// While the bound cannot be written the node keeps issuing timestamps and reports itself not
+    /// ready (<see cref="Storage"/>). Capping the clock at the last written bound instead would
+    /// make every caller of the lock-free <c>Now()</c> block or fail, heartbeats included, turning a
+    /// local disk problem into a node the cluster sees as failed. The risk taken is narrow:
+    /// timestamps past the last written bound repeat only if the node restarts AND its wall clock
+    /// was set back meanwhile, and a restart on a disk that still fails stops at start-up (the
+    /// bound is written before anything is issued).
+    /// </remarks>
+    public string? TryPersistClockBound()
+    {
+        try
+        {
+            PersistClockBound();
+            return Storage.Succeeded(BoundFile.Path) ? $"Clock bound persisted again to '{BoundFile.Path}'" : null;
+        }
+        catch (DataDirectoryException e)
+        {
+            return Storage.Failed(BoundFile.Path, e.Message)
+                ? $"{e.Message}; the node reports not ready until a write succeeds (timestamps past {PersistedBound?.ToString() ?? "the last written bound"} are not protected against a wall clock set back across a restart)"
+                : null;
+        }
     }
 }

@@ -15,7 +15,7 @@ public static class ClusterEndpoints
     {
         app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
         app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
-        app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
+        app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
         {
             var status = await AskStatus(manager, ct);
             if (status is null)
@@ -24,7 +24,9 @@ public static class ClusterEndpoints
                     JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            var reason = status.State != NodeState.Active ? $"this node is {status.State}, not Active"
+            // A node that cannot persist its vote or clock bound is not ready whatever else holds.
+            var reason = node.Storage.Problem is { } storage ? storage
+                : status.State != NodeState.Active ? $"this node is {status.State}, not Active"
                 : !status.Election.HasQuorum ? "no quorum: this node does not reach a majority with a leader"
                 : null;
             return Results.Json(new ReadinessResponse(reason is null ? "ready" : "not_ready", reason, status.State, status.Election.HasQuorum,

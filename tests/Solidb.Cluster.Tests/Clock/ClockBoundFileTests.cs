@@ -1,5 +1,6 @@
 using Solidb.Cluster.Clock;
 using Solidb.Cluster.Identity;
+using Solidb.Cluster.Security;
 using Xunit;
 
 namespace Solidb.Cluster.Tests.Clock;
@@ -89,14 +90,15 @@ public sealed class ClockBoundFileTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_file_message_quotes_at_most_40_characters_of_the_content()
+    public void A_corrupt_file_message_quotes_a_short_escaped_excerpt_of_the_content()
     {
-        File.WriteAllText(BoundPath, new string('x', 1000));
+        File.WriteAllText(BoundPath, "\u001b[31m" + new string('x', 1000));
 
         var e = Assert.Throws<DataDirectoryException>(() => ClockBoundFile.In(_dir).Load());
 
-        Assert.Contains(new string('x', 40) + "...", e.Message);
-        Assert.DoesNotContain(new string('x', 41), e.Message);
+        Assert.Contains("\\u001b[31m" + new string('x', Rejections.MaxQuoted - 5) + "...(1005 chars)", e.Message);
+        Assert.DoesNotContain(new string('x', Rejections.MaxQuoted), e.Message);
+        Assert.DoesNotContain("\u001b", e.Message);
     }
 
     [Fact]

@@ -159,8 +159,8 @@ public sealed class ElectionStateTests
         var c = Create(C, store);
         c.SetVoters(Three);
 
-        // The reply is the return value: an exception means no reply leaves the node.
-        Assert.Throws<IOException>(() => c.OnVoteRequest(A, 1, preVote: false));
+        // A failed save refuses the vote (the election actor keeps running; see ElectionPersistFailureTests).
+        Assert.Equal(new SendVoteReply(A, 1, Granted: false, PreVote: false), Single<SendVoteReply>(c.OnVoteRequest(A, 1, preVote: false)));
         Assert.DoesNotContain(store.Saved, v => v.VotedFor is not null);
     }
 
@@ -170,7 +170,7 @@ public sealed class ElectionStateTests
         var store = new RecordingVoteStore { Fails = vote => vote.VotedFor is not null }; // the term is saved, the vote is not
         var c = Create(C, store);
         c.SetVoters(Three);
-        Assert.Throws<IOException>(() => c.OnVoteRequest(A, 1, preVote: false));
+        Assert.False(Single<SendVoteReply>(c.OnVoteRequest(A, 1, preVote: false)).Granted);
         Assert.Equal([new PersistedVote(1, null)], store.Saved);
 
         store.Fails = _ => false;

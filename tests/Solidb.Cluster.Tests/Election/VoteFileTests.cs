@@ -59,9 +59,9 @@ public sealed class VoteFileTests : IDisposable
         var file = VoteFile.In(_dir);
         file.Save(new PersistedVote(1, NodeId.Parse("node-a")));
         file.Save(new PersistedVote(2, null));
-        file.Save(new PersistedVote(long.MaxValue, NodeId.Parse("node-c")));
+        file.Save(new PersistedVote(Terms.Max - 1, NodeId.Parse("node-c")));
 
-        Assert.Equal(new PersistedVote(long.MaxValue, NodeId.Parse("node-c")), VoteFile.In(_dir).Load());
+        Assert.Equal(new PersistedVote(Terms.Max - 1, NodeId.Parse("node-c")), VoteFile.In(_dir).Load());
         Assert.Equal(["election"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
@@ -110,5 +110,40 @@ public sealed class VoteFileTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "election"), "  3 node-a \r\n\n");
 
         Assert.Equal(new PersistedVote(3, NodeId.Parse("node-a")), VoteFile.In(_dir).Load());
+    }
+
+    [Fact]
+    public void A_term_at_or_above_the_largest_term_is_corrupt()
+    {
+        var file = Path.Combine(_dir, "election");
+        File.WriteAllText(file, $"{Terms.Max} node-a 3\n");
+
+        var e = Assert.Throws<DataDirectoryException>(() => VoteFile.In(_dir).Load());
+
+        Assert.Equal($"corrupt election file '{file}': term {Terms.Max} is not below the largest term {Terms.Max}", e.Message);
+
+        File.WriteAllText(file, $"{Terms.Max - 1} node-a 3\n");
+        Assert.Equal(new PersistedVote(Terms.Max - 1, NodeId.Parse("node-a"), 3), VoteFile.In(_dir).Load());
+    }
+
+    [Fact]
+    public void A_failed_save_names_the_file_and_the_cause_and_is_reported_until_a_save_succeeds()
+    {
+        var health = new StorageHealth();
+        var store = VoteFile.In(_dir, health);
+        store.Save(new PersistedVote(1, null));
+        Directory.CreateDirectory(Path.Combine(_dir, "election.tmp")); // blocks the temp file
+
+        var e = Assert.Throws<DataDirectoryException>(() => store.Save(new PersistedVote(2, NodeId.Parse("node-b"))));
+
+        Assert.StartsWith($"cannot persist election state to '{store.Path}': ", e.Message);
+        Assert.Equal(e.Message, health.Problem);
+        Assert.Equal(new PersistedVote(1, null), store.Load()); // the durable vote is the previous one
+
+        Directory.Delete(Path.Combine(_dir, "election.tmp"));
+        store.Save(new PersistedVote(2, NodeId.Parse("node-b")));
+
+        Assert.Null(health.Problem);
+        Assert.Equal(new PersistedVote(2, NodeId.Parse("node-b")), store.Load());
     }
 }

@@ -91,4 +91,67 @@ public sealed class DataDirectoryTests : IDisposable
         var e = Assert.Throws<DataDirectoryException>(() => DataDirectory.Open(_dir, null));
         Assert.Contains(DataDirectory.IncarnationFileName, e.Message);
     }
+
+    [Fact]
+    public void An_incarnation_at_the_largest_value_stops_start_up_naming_the_file()
+    {
+        Directory.CreateDirectory(_dir);
+        var file = Path.Combine(_dir, DataDirectory.IncarnationFileName);
+        File.WriteAllText(file, long.MaxValue + "\n");
+
+        var e = Assert.Throws<DataDirectoryException>(() => DataDirectory.Open(_dir, null));
+
+        Assert.Equal($"corrupt incarnation file '{file}': {long.MaxValue} is the largest incarnation, there is no next one", e.Message);
+        Assert.Equal(long.MaxValue + "\n", File.ReadAllText(file)); // untouched
+    }
+
+    [Fact]
+    public void The_incarnation_below_the_largest_still_grows_to_it()
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, DataDirectory.IncarnationFileName), (long.MaxValue - 1) + "\n");
+
+        using var dd = DataDirectory.Open(_dir, null);
+
+        Assert.Equal(long.MaxValue, dd.Identity.Incarnation);
+    }
+
+    [Fact]
+    public void A_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var victim = Path.Combine(Path.GetTempPath(), "solidb-victim-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(victim, "precious");
+        try
+        {
+            Directory.CreateDirectory(_dir);
+            File.CreateSymbolicLink(Path.Combine(_dir, DataDirectory.LockFileName), victim);
+
+            var e = Assert.Throws<DataDirectoryException>(() => DataDirectory.Open(_dir, null));
+
+            Assert.Contains("is a symbolic link", e.Message);
+            Assert.Equal("precious", File.ReadAllText(victim));
+        }
+        finally
+        {
+            File.Delete(victim);
+        }
+    }
+
+    [Fact]
+    public void A_data_dir_path_under_a_file_is_reported_with_its_cause()
+    {
+        Directory.CreateDirectory(_dir);
+        var file = Path.Combine(_dir, "plain");
+        File.WriteAllText(file, "x");
+
+        var e = Assert.Throws<DataDirectoryException>(() => DataDirectory.Open(Path.Combine(file, "data"), null));
+
+        Assert.StartsWith($"cannot create data dir '{Path.Combine(file, "data")}': ", e.Message);
+        Assert.DoesNotContain("Exception", e.Message);
+    }
 }

@@ -213,4 +213,42 @@ public sealed class NodeContextTests : IDisposable
         Assert.Contains(BoundPath, e.Message);
         Assert.Equal("not a timestamp\n", File.ReadAllText(BoundPath)); // left for the operator
     }
+
+    [Fact]
+    public void A_bound_beyond_the_clock_range_makes_Create_throw_naming_the_file()
+    {
+        Run(new SteppableTimeProvider(W), _ => { });
+        File.WriteAllText(BoundPath, "ffffffffffffffff-00000000\n");
+
+        using var dataDir = DataDirectory.Open(_dir, Id);
+        var e = Assert.Throws<DataDirectoryException>(() => NodeContext.Create(_settings, dataDir, new SteppableTimeProvider(W)));
+
+        Assert.Equal($"corrupt clock bound file '{BoundPath}': ffffffffffffffff-00000000 is beyond the clock's range (the year 2527)", e.Message);
+    }
+
+    [Fact]
+    public void A_failed_bound_write_keeps_the_clock_running_reports_not_ready_once_and_recovers()
+    {
+        var time = new SteppableTimeProvider(W);
+        Run(time, context =>
+        {
+            var written = context.PersistedBound;
+            Assert.NotNull(written);
+            Directory.CreateDirectory(BoundPath + ".tmp"); // the next write cannot create its temp file
+
+            var line = context.TryPersistClockBound();
+
+            Assert.NotNull(line);
+            Assert.StartsWith($"cannot persist the clock bound to '{BoundPath}': ", line);
+            Assert.Contains($"timestamps past {written}", line);
+            Assert.StartsWith($"cannot persist the clock bound to '{BoundPath}': ", context.Storage.Problem);
+            Assert.Equal(written, context.PersistedBound);
+            Assert.Null(context.TryPersistClockBound()); // still failing: nothing new to log
+
+            Directory.Delete(BoundPath + ".tmp");
+            Assert.Equal($"Clock bound persisted again to '{BoundPath}'", context.TryPersistClockBound());
+            Assert.Null(context.Storage.Problem);
+            Assert.Null(context.TryPersistClockBound());
+        });
+    }
 }

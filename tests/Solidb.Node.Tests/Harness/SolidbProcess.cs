@@ -50,19 +50,31 @@ public sealed class SolidbProcess : IAsyncDisposable
     /// Starts solidb with the given extra arguments; ports and data dir are set unless the caller
     /// sets them (or passes <paramref name="addDefaults"/> false: the arguments go as they are).
     /// </summary>
+    /// <param name="wrapper">A command that runs solidb, which follows as its last arguments
+    /// (e.g. <c>setpriv ...</c> or <c>unshare -m sh -c '...; exec "$@"' sh</c>); none by default.</param>
     public static SolidbProcess Start(IEnumerable<string> args, string dataDir, int? port = null, int? httpPort = null,
-        IReadOnlyDictionary<string, string>? environment = null, bool addDefaults = true)
+        IReadOnlyDictionary<string, string>? environment = null, bool addDefaults = true, IReadOnlyList<string>? wrapper = null)
     {
         var remote = port ?? FreePorts.Next();
         var http = httpPort ?? FreePorts.Next();
         var argList = args.ToList();
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper is { Count: > 0 } ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (wrapper is { Count: > 0 })
+        {
+            foreach (var w in wrapper.Skip(1))
+            {
+                info.ArgumentList.Add(w);
+            }
+
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(SolidbBinary.Path);
         foreach (var a in argList)
         {
@@ -92,9 +104,9 @@ public sealed class SolidbProcess : IAsyncDisposable
 
     /// <summary>Runs solidb to completion (for bad-input and --help cases).</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IEnumerable<string> args, string dataDir,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, IReadOnlyList<string>? wrapper = null)
     {
-        await using var p = Start(args, dataDir, environment: environment);
+        await using var p = Start(args, dataDir, environment: environment, wrapper: wrapper);
         var code = await p.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return (code, p.StdOut, p.StdErr);
     }
