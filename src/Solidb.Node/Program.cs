@@ -82,6 +82,7 @@ public static class Program
     public static NodeConfiguration.Loaded Validate(CommandLine cli, Func<string, string?> environment)
     {
         var loaded = NodeConfiguration.Load(cli, environment);
+        AkkaSettingsCheck.Validate(loaded.Layered);
         var bind = PortCheck.ResolveBindAddress(loaded.Settings.Host);
         PortCheck.EnsureFree(bind, loaded.Settings.Port, "--port");
         PortCheck.EnsureFree(bind, loaded.Settings.HttpPort, "--http-port");

@@ -56,4 +56,17 @@ public sealed class CliFuzzRegressionTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal($"solidb: error: invalid config file '/dev/zero': larger than {SolidbConfig.MaxFileChars / 1024} KiB", stderr.Trim());
     }
+
+    [Fact]
+    public async Task A_wrong_typed_akka_value_in_the_config_file_exits_2_with_one_line_not_a_stack_trace()
+    {
+        var file = Directory.CreateDirectory(_dir.Sub("cfg")).FullName + "/bad.conf";
+        File.WriteAllText(file, "akka.cluster.gossip-interval = \"str\"\n");
+        var (code, stdout, stderr) = await SolidbProcess.RunAsync(["--config", file], _dir.Sub("w"), timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("solidb: error: invalid akka setting in the configuration:", stderr.Trim());
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", stdout + stderr);
+    }
 }
