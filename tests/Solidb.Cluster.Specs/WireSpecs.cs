@@ -90,10 +90,14 @@ public sealed class WireSpecs(ITestOutputHelper helper) : TestKit(output: helper
         foreign.System.ActorOf(Props.Create(() => new DeployedCanary())
             .WithDeploy(Deploy.None.WithScope(new RemoteScope(victim.Address))), "deployed");    // remote deployment
 
-        Assert.NotNull(await IdentifyAsync(target));                                               // alive, and everything before it arrived
+        target.Tell(new GetTimestamp());                                                           // a harmless type, but /user/canary is no trusted path
+
+        // Identify through the same association answers only after everything before it was
+        // dispatched (trusted paths only: untrusted mode drops selections to /user/canary).
         Assert.NotNull(await IdentifyAsync(foreign.Module(victim, HeartbeatActor.Name)));
         Assert.NotNull(await IdentifyAsync(daemon));
         Assert.NotNull(await IdentifyAsync(supervisor));
+        Assert.NotNull(await IdentifyAsync(victim.System.ActorSelection("/user/canary")));         // alive: no PoisonPill or Kill got in
         canaryProbe.ExpectNoMsg(TimeSpan.Zero);                                                     // nothing was delivered
         Assert.Equal(0, DeployedCanary.Constructed);                                                // nothing was built
         await AssertNothingChangedAsync(cluster, before);

@@ -42,7 +42,9 @@ public static class NodeAkkaConfig
             // Akka's seed-node-timeout is, for a node that only joins, how long it waits between
             // rounds of asking its seeds; forming (its other use) is ours, so it is the retry interval.
             .AppendLine($"akka.cluster.seed-node-timeout = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms")
-            .AppendLine($"akka.cluster.retry-unsuccessful-join-after = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms");
+            .AppendLine($"akka.cluster.retry-unsuccessful-join-after = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms")
+            .AppendLine("akka.remote.untrusted-mode = on")
+            .AppendLine($"{Security.TrustedPaths.Key} = [{string.Join(", ", Security.TrustedPaths.For(layered).Select(SolidbConfig.Quote))}]");
         return ConfigurationFactory.ParseString(hocon.ToString()).WithFallback(layered);
     }
 

@@ -61,3 +61,17 @@ public sealed class WireFieldsTests
     public void A_field_out_of_range_is_refused_with_its_reason_and_name(IProtocolMessage message, RejectionReason reason, string field) =>
         Assert.Equal((reason, field), WireFields.Check(message));
 }
+
+public sealed class TrustedPathsTests
+{
+    [Fact]
+    public void The_module_and_cluster_paths_are_always_trusted_and_a_config_file_can_only_add()
+    {
+        var layered = Akka.Configuration.ConfigurationFactory.ParseString("""akka.remote.trusted-selection-paths = ["/user/my-service"]""");
+        var paths = TrustedPaths.For(layered);
+        Assert.Contains("/system/cluster/core/daemon", paths);
+        Assert.Contains("/user/solidb-cluster/heartbeat", paths);
+        Assert.Contains("/user/my-service", paths);
+        Assert.Equal(TrustedPaths.Module.Count + 1, paths.Count);
+    }
+}
