@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Dispatch;
 using Akka.Event;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Solidb.Node.Hosting;
@@ -15,10 +17,15 @@ namespace Solidb.Node.Hosting;
 public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory _factory;
+    private readonly NodeContext? _node;
     private readonly Dictionary<string, ILogger> _loggers = [];
 
-    public AkkaLogForwarder() =>
-        _factory = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
+    public AkkaLogForwarder()
+    {
+        var services = DependencyResolver.For(Context.System).Resolver;
+        _factory = services.GetService<ILoggerFactory>();
+        _node = services.GetService<NodeContext>();
+    }
 
     protected override bool Receive(object message)
     {
@@ -44,9 +51,24 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
         }
 
         var level = LevelOf(e.LogLevel());
+        var text = e.Message?.ToString() ?? "";
+        switch (_node is null ? TransportLogAction.Pass : TransportLogFilter.Classify(category, text))
+        {
+            case TransportLogAction.Drop:
+                return;
+            case TransportLogAction.Count:
+                if (_node!.Counters.Reject(RejectionReason.TlsHandshake) && logger.IsEnabled(MelLogLevel.Warning))
+                {
+                    logger.LogWarning("Refused a connection that failed the TLS handshake (a peer without TLS?): {Summary} (counted in stats.rejections.tls_handshake; logged at most once a minute)",
+                        Rejections.Quote(TransportLogFilter.Summary(text)).Replace("\\u000a", " ", StringComparison.Ordinal));
+                }
+
+                return;
+        }
+
         if (logger.IsEnabled(level))
         {
-            logger.Log(level, e.Cause, "{Message}", e.Message?.ToString());
+            logger.Log(level, e.Cause, "{Message}", text);
         }
     }
 
