@@ -26,7 +26,8 @@ public static class TransportLogFilter
 {
     private const string HandlerPrefix = "Akka.Remote.Transport.DotNetty.Tcp";
 
-    public static TransportLogAction Classify(string category, string message)
+    /// <param name="cause">The exception Akka attached to the line, if any (the TLS failure often travels there).</param>
+    public static TransportLogAction Classify(string category, string message, Exception? cause = null)
     {
         if (!category.StartsWith(HandlerPrefix, StringComparison.Ordinal))
         {
@@ -43,15 +44,45 @@ public static class TransportLogFilter
 
         return message.StartsWith("Rejected incoming connection from", StringComparison.Ordinal)
             || message.StartsWith("TLS exception on channel", StringComparison.Ordinal)
-            || (message.StartsWith("Error caught channel", StringComparison.Ordinal) && message.Contains("SSL", StringComparison.Ordinal))
+            || (message.StartsWith("Error caught channel", StringComparison.Ordinal) && IsTls(message, cause))
             ? TransportLogAction.Drop
             : TransportLogAction.Pass;
     }
 
-    /// <summary>The first line of Akka's message, for the one line we log instead.</summary>
+    /// <summary>The channel and the error of Akka's message, on one line, for the one line we log instead.</summary>
     public static string Summary(string message)
     {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 300 ? line[..300] + "..." : line;
+        var channel = Between(message, "on channel ", "(Id=") ?? "";
+        var error = Between(message, "Error: ", "\n") ?? Between(message, "Error: ", null) ?? "";
+        var text = $"{channel.Trim()} {error.Trim()}".Trim();
+        var clean = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return clean.Length > 160 ? clean[..160] + "..." : clean;
+    }
+
+    private static bool IsTls(string message, Exception? cause)
+    {
+        for (var e = cause; e is not null; e = e.InnerException)
+        {
+            var name = e.GetType().Name;
+            if (name.Contains("Ssl", StringComparison.Ordinal) || name.Contains("Tls", StringComparison.Ordinal) || name == "AuthenticationException")
+            {
+                return true;
+            }
+        }
+
+        return message.Contains("SSL/TLS", StringComparison.Ordinal) || message.Contains("NotSslRecord", StringComparison.Ordinal);
+    }
+
+    private static string? Between(string text, string start, string? end)
+    {
+        var i = text.IndexOf(start, StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        i += start.Length;
+        var j = end is null ? -1 : text.IndexOf(end, i, StringComparison.Ordinal);
+        return j < 0 ? (end is null ? text[i..] : null) : text[i..j];
     }
 }

@@ -52,7 +52,7 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
 
         var level = LevelOf(e.LogLevel());
         var text = e.Message?.ToString() ?? "";
-        switch (_node is null ? TransportLogAction.Pass : TransportLogFilter.Classify(category, text))
+        switch (_node is null ? TransportLogAction.Pass : TransportLogFilter.Classify(category, text, e.Cause))
         {
             case TransportLogAction.Drop:
                 return;
@@ -60,7 +60,7 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
                 if (_node!.Counters.Reject(RejectionReason.TlsHandshake) && logger.IsEnabled(MelLogLevel.Warning))
                 {
                     logger.LogWarning("Refused a connection that failed the TLS handshake (a peer without TLS?): {Summary} (counted in stats.rejections.tls_handshake; logged at most once a minute)",
-                        Rejections.Quote(TransportLogFilter.Summary(text)).Replace("\\u000a", " ", StringComparison.Ordinal));
+                        TransportLogFilter.Summary(text));
                 }
 
                 return;

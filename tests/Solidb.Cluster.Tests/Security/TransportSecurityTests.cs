@@ -87,6 +87,16 @@ public sealed class TransportSecurityTests
         Assert.Equal(action, TransportLogFilter.Classify("Akka.Remote.Transport.DotNetty.TcpServerHandler", message));
 
     [Fact]
+    public void An_error_line_whose_exception_is_a_TLS_failure_is_dropped() =>
+        Assert.Equal(TransportLogAction.Drop, TransportLogFilter.Classify("Akka.Remote.Transport.DotNetty.TcpServerHandler",
+            "Error caught channel [a->b](Id=1)", new System.Security.Authentication.AuthenticationException("handshake")));
+
+    [Fact]
+    public void The_summary_keeps_the_channel_and_the_error_on_one_line() =>
+        Assert.Equal("[a->b] not an SSL/TLS record: 2d00", TransportLogFilter.Summary(
+            "TLS handshake failed on channel [a->b](Id=1) TLS handshake failed (Server side):\n  Error: not an SSL/TLS record: 2d00\n  Server-side TLS troubleshooting:"));
+
+    [Fact]
     public void Lines_of_other_classes_pass_even_when_they_mention_TLS() =>
         Assert.Equal(TransportLogAction.Pass, TransportLogFilter.Classify("Akka.Remote.EndpointWriter", "TLS handshake failed on channel x"));
 }
