@@ -12,6 +12,9 @@ internal static class FailoverHarness
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>A run whose cluster does not form, or does not fail over, within this is a timeout (NaN).</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     public static async Task<int> Run(string[] args)
     {
         var (rest, tls) = BenchTls.Parse(args);
@@ -19,19 +22,28 @@ internal static class FailoverHarness
         var runs = rest.Length > 0 ? int.Parse(rest[0]) : 10;
         var modes = tls is null ? new[] { (Name: "plain", Tls: (BenchTls?)null) } : [("plain", null), ("tls", tls)];
         var times = modes.ToDictionary(m => m.Name, _ => new List<double>());
+        var timeouts = modes.ToDictionary(m => m.Name, _ => 0);
         for (var i = 0; i < runs; i++)
         {
             foreach (var (name, mode) in modes)
             {
-                times[name].Add(await Once(mode));
-                Console.WriteLine($"run {i + 1} {name}: failover {times[name][^1]:F0} ms");
+                var t = await Once(mode);
+                if (double.IsNaN(t))
+                {
+                    timeouts[name]++;
+                    Console.WriteLine($"run {i + 1} {name}: no agreement within {Timeout.TotalSeconds:F0} s (counted as a timeout, not in the median)");
+                    continue;
+                }
+
+                times[name].Add(t);
+                Console.WriteLine($"run {i + 1} {name}: failover {t:F0} ms");
             }
         }
 
         foreach (var (name, _) in modes)
         {
             var t = times[name];
-            Console.WriteLine($"{name}, failover over {runs} runs: median {Samples.Median(t):F0} ms, max {t.Max():F0} ms, min {t.Min():F0} ms");
+            Console.WriteLine($"{name}, failover over {t.Count} runs: median {Samples.Median(t):F0} ms, max {t.DefaultIfEmpty(double.NaN).Max():F0} ms, min {t.DefaultIfEmpty(double.NaN).Min():F0} ms; {timeouts[name]} timed out");
         }
 
         return 0;
@@ -47,8 +59,14 @@ internal static class FailoverHarness
         try
         {
             JsonElement?[] statuses;
+            var formed = Stopwatch.StartNew();
             while (!Agree(statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync())), null, 0))
             {
+                if (formed.Elapsed > Timeout)
+                {
+                    return double.NaN;
+                }
+
                 await Task.Delay(Poll);
             }
 
@@ -61,6 +79,11 @@ internal static class FailoverHarness
             nodes[leaderIndex].Kill9();
             while (!Agree(await Task.WhenAll(survivors.Select(n => n.StatusAsync())), leader, term))
             {
+                if (clock.Elapsed > Timeout)
+                {
+                    return double.NaN;
+                }
+
                 await Task.Delay(Poll);
             }
 
