@@ -5,6 +5,8 @@
 #   run [args]       run one node with embedded defaults (args go to solidb, e.g. --node-id n1)
 #   cluster          run three local nodes (ports 6745/6755/6765, HTTP 6746/6756/6766) until Ctrl-C
 #   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')
+#   certs [args]     make a CA and node certificates for mutual TLS (args go to solidb-certs, e.g.
+#                    -- --out certs --nodes node1,node2,node3 --hosts db1.example.com; see docs/security.md)
 # No param() block on purpose: a script with [Parameter] attributes is an advanced script, which
 # binds PowerShell's common parameters (-OutVariable, -Verbose, ...) by prefix, so a target's own
 # options such as --out or --node-id collided with them ("'' is ambiguous"). Everything after the
@@ -12,7 +14,7 @@
 $Target = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
 $Rest = [string[]]@(if ($args.Count -gt 1) { $args[1..($args.Count - 1)] })
 if ($Rest.Count -gt 0 -and $Rest[0] -eq '--') { $Rest = [string[]]@(if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] }) }
-$targets = @('build', 'test', 'run', 'cluster', 'bench')
+$targets = @('build', 'test', 'run', 'cluster', 'bench', 'certs')
 if ($targets -notcontains $Target) {
     [Console]::Error.WriteLine("build.ps1: error: unknown target '$Target' (expected one of: $($targets -join ', '))")
     exit 2
@@ -80,10 +82,17 @@ function Invoke-Bench {
     Invoke-Dotnet (@('run', '--project', (Join-Path $root 'bench/Solidb.Benchmarks'), '-c', 'Release', '--') + $Rest)
 }
 
+function Invoke-Certs {
+    # The tool's own one-line error and exit code (2 on bad input) pass through unchanged.
+    & dotnet run --project (Join-Path $root 'src/Solidb.Certs') -c Release -- @Rest
+    exit $LASTEXITCODE
+}
+
 switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'run' { Invoke-Run }
     'cluster' { Invoke-Cluster }
     'bench' { Invoke-Bench }
+    'certs' { Invoke-Certs }
 }

@@ -5,7 +5,9 @@ using Solidb.Benchmarks.Cluster;
 // `-- throughput [millions-per-thread] [threads] [rounds]` runs the plain multi-thread harness;
 // `-- startup [runs]` the cluster start-up harness and `-- failover [runs]` the leader failover
 // harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
-// `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process);
+// `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process),
+// `-- rtt [seconds]` heartbeat round trips of 3 real processes; startup, failover and rtt take
+// `--tls` to measure each run without and with mutual TLS in the same invocation;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -25,6 +27,11 @@ if (args.Length > 0 && args[0] == "failover")
 if (args.Length > 0 && args[0] == "detect")
 {
     return await DetectionHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "rtt")
+{
+    return await RttHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

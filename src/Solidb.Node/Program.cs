@@ -2,6 +2,7 @@ using Akka.Actor;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 using Solidb.Node.Cli;
 using Solidb.Node.Hosting;
 
@@ -32,13 +33,18 @@ public static class Program
             }
 
             var (layered, settings) = Validate(cli, Environment.GetEnvironmentVariable);
+            using var tls = TlsMaterial.Load(settings.Tls, TimeProvider.System);
+            if (TransportSecurity.InsecureWarning(settings) is { } warning)
+            {
+                Console.Error.WriteLine($"solidb: warning: {warning}");
+            }
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
             var rejoinOnly = false;
             while (true)
             {
                 await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
-                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered);
+                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered, tls);
                 if (next == Next.Exit)
                 {
                     return code;
@@ -98,9 +104,9 @@ public static class Program
     }
 
     /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code and what follows.</summary>
-    private static async Task<(int Code, Next Next)> RunOnce(NodeContext node, Akka.Configuration.Config layered)
+    private static async Task<(int Code, Next Next)> RunOnce(NodeContext node, Akka.Configuration.Config layered, TlsMaterial? tls)
     {
-        await using var app = NodeHost.Build(node, layered);
+        await using var app = NodeHost.Build(node, layered, tls);
         try
         {
             await app.StartAsync();
@@ -116,6 +122,11 @@ public static class Program
         {
             null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, Next.Exit),
             CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), Next.Exit),
+            // Akka.Remote stops a node whose outbound TLS handshake failed (a peer of another CA,
+            // or without TLS): a new incarnation would fail the same way.
+            // (The reason type is internal to Akka.Remote.)
+            { } reason when reason.GetType().Name == "TlsHandshakeFailureReason" => (Fail(ExitFailure,
+                "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"), Next.Exit),
             JoinTimedOutReason => (ExitOk, Next.Bootstrap),
             _ => (ExitOk, Next.RejoinOnly), // downed by the cluster (or quarantined by it), or isolated for rejoin-after
         };

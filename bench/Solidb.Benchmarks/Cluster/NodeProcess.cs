@@ -42,11 +42,17 @@ internal sealed class NodeProcess : IDisposable
         return port;
     }
 
-    public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers)
+    /// <param name="extra">More flags, e.g. the node's --tls-cert/--tls-key/--tls-ca.</param>
+    public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers, IEnumerable<string>? extra = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Binary(), "--node-id", nodeId, "--port", port.ToString(), "--http-port", httpPort.ToString(),
                      "--data-dir", dataDir, "--log-level", "warning" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var a in extra ?? [])
         {
             info.ArgumentList.Add(a);
         }

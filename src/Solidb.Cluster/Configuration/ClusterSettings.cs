@@ -25,6 +25,7 @@ public sealed record ClusterSettings
     public HealthSettings Health { get; init; } = new();
     public ElectionSettings Election { get; init; } = new();
     public ClockSettings Clock { get; init; } = new();
+    public TlsSettings Tls { get; init; } = new();
 
     /// <summary>The address other nodes use for this node.</summary>
     public PeerAddress Self => new(PublicHost, Port);
@@ -79,6 +80,7 @@ public sealed record ClusterSettings
             Health = HealthSettings.From(r),
             Election = ElectionSettings.From(r),
             Clock = ClockSettings.From(r),
+            Tls = TlsSettings.From(r),
         };
 
         if (settings.Election.TimeoutMin <= 2 * settings.Health.HeartbeatInterval)
@@ -93,7 +95,7 @@ public sealed record ClusterSettings
             throw SettingsException.Invalid(r.Key("node.http-port"), settings.HttpPort, "must differ from solidb.node.port");
         }
 
-        return settings;
+        return Security.TransportSecurity.Refusal(settings) is { } refusal ? throw new SettingsException(refusal) : settings;
     }
 
     /// <summary>Self and every peer, sorted by (host, port): the deterministic seed order.</summary>

@@ -29,6 +29,18 @@ internal sealed class ConfigReader(Config config, string root)
             : n;
     }
 
+    /// <summary>on/off, true/false, yes/no (HOCON's booleans; flags and environment variables give them as text).</summary>
+    public bool Bool(string path)
+    {
+        var text = String(path).Trim();
+        return text.ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            _ => throw SettingsException.Invalid(Key(path), text, "expected on or off (true or false)"),
+        };
+    }
+
     public TimeSpan Duration(string path, TimeSpan min, TimeSpan max)
     {
         var text = String(path);

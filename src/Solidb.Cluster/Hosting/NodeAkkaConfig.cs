@@ -1,8 +1,11 @@
 using System.Text;
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Microsoft.Extensions.Logging;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 
 namespace Solidb.Cluster.Hosting;
 
@@ -14,7 +17,13 @@ namespace Solidb.Cluster.Hosting;
 public static class NodeAkkaConfig
 {
     public const string SystemName = "solidb";
-    public const string Protocol = "akka.tcp";
+
+    /// <summary>
+    /// The Akka address protocol of a node: "akka.ssl.tcp" with TLS (DotNetty's scheme), "akka.tcp"
+    /// without, with any transport adapters in front ("akka.trttl.ssl.tcp"). Seeds must use the same.
+    /// </summary>
+    public static string Protocol(bool tls, IReadOnlyList<string>? transportAdapters = null) =>
+        string.Join(".", new[] { "akka" }.Concat(transportAdapters ?? []).Append(tls ? "ssl.tcp" : "tcp"));
 
     /// <param name="layered">The layered HOCON the settings were read from (carries user akka overrides).</param>
     /// <param name="transportAdapters">Extra Akka.Remote adapters (tests: "trttl"); they prefix the protocol.</param>
@@ -22,7 +31,7 @@ public static class NodeAkkaConfig
     {
         var s = node.Settings;
         var adapters = transportAdapters ?? [];
-        var protocol = adapters.Count == 0 ? Protocol : "akka." + string.Join(".", adapters) + ".tcp";
+        var protocol = Protocol(s.Tls.Enabled, adapters);
         // A node with peers lists only its peers as seeds, so Akka's seed process only ever joins
         // an existing cluster: Akka's own rule would let the first seed form a cluster whenever no
         // seed answers in time (a restart while cut off splits the cluster). Forming is decided by
@@ -36,6 +45,11 @@ public static class NodeAkkaConfig
             .AppendLine($"akka.remote.dot-netty.tcp.hostname = {SolidbConfig.Quote(s.Host)}")
             .AppendLine($"akka.remote.dot-netty.tcp.public-hostname = {SolidbConfig.Quote(s.PublicHost)}")
             .AppendLine($"akka.remote.dot-netty.tcp.port = {s.Port}")
+            // With TLS the certificate and the validator come from a DotNettySslSetup (TlsTransport);
+            // the HOCON only switches SSL on and asks for the client's certificate too.
+            .AppendLine($"akka.remote.dot-netty.tcp.enable-ssl = {(s.Tls.Enabled ? "on" : "off")}")
+            .AppendLine("akka.remote.dot-netty.tcp.ssl.require-mutual-authentication = on")
+            .AppendLine("akka.remote.dot-netty.tcp.ssl.suppress-validation = off")
             .AppendLine($"akka.remote.dot-netty.tcp.applied-adapters = [{string.Join(", ", adapters.Select(SolidbConfig.Quote))}]")
             .AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]")
             .AppendLine($"akka.cluster.roles = [{SolidbConfig.Quote(AkkaMembers.ModuleRole)}, {SolidbConfig.Quote(AkkaMembers.NodeIdRole(node.NodeId))}]")
@@ -46,6 +60,28 @@ public static class NodeAkkaConfig
             .AppendLine("akka.remote.untrusted-mode = on")
             .AppendLine($"{Security.TrustedPaths.Key} = [{string.Join(", ", Security.TrustedPaths.For(layered).Select(SolidbConfig.Quote))}]");
         return ConfigurationFactory.ParseString(hocon.ToString()).WithFallback(layered);
+    }
+
+    /// <summary>
+    /// The actor system setup of a node (config, and with TLS the certificate and validator), for
+    /// hosts that create the ActorSystem themselves (the in-process test harness).
+    /// </summary>
+    public static ActorSystemSetup SystemSetup(NodeContext node, Config layered, TlsMaterial? tls, IReadOnlyList<string>? transportAdapters = null)
+    {
+        CheckTls(node, tls);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(Build(node, layered, transportAdapters)));
+        return tls is null ? setup : setup.And(TlsTransport.Setup(tls, node.Counters));
+    }
+
+    /// <summary>Settings with TLS need the loaded material, and only they.</summary>
+    internal static void CheckTls(NodeContext node, TlsMaterial? tls)
+    {
+        if (node.Settings.Tls.Enabled != tls is not null)
+        {
+            throw new InvalidOperationException(tls is null
+                ? "TLS is configured (solidb.tls.cert-file) but no TlsMaterial was loaded"
+                : "TlsMaterial was given but solidb.tls is off");
+        }
     }
 
     private static string AkkaLogLevel(LogLevel level) => level switch

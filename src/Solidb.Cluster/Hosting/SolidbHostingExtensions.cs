@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Akka.Hosting;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 
 namespace Solidb.Cluster.Hosting;
 
@@ -9,9 +10,18 @@ public sealed class SolidbClusterActor;
 
 public static class SolidbHostingExtensions
 {
-    /// <summary>Adds the node's Akka configuration and starts <c>/user/solidb-cluster</c>.</summary>
-    public static AkkaConfigurationBuilder WithSolidbCluster(this AkkaConfigurationBuilder builder, NodeContext node, Config layered) =>
-        builder
+    /// <summary>Adds the node's Akka configuration (with TLS, its certificate and validator) and starts <c>/user/solidb-cluster</c>.</summary>
+    /// <param name="tls">The loaded TLS files (<see cref="TlsMaterial.Load"/>); required when the settings turn TLS on.</param>
+    public static AkkaConfigurationBuilder WithSolidbCluster(this AkkaConfigurationBuilder builder, NodeContext node, Config layered, TlsMaterial? tls = null)
+    {
+        NodeAkkaConfig.CheckTls(node, tls);
+        if (tls is not null)
+        {
+            builder.AddSetup(TlsTransport.Setup(tls, node.Counters));
+        }
+
+        return builder
             .AddHocon(NodeAkkaConfig.Build(node, layered), HoconAddMode.Prepend)
             .WithActors((system, registry) => registry.Register<SolidbClusterActor>(SolidbNode.Start(system, node)));
+    }
 }

@@ -66,7 +66,7 @@ public sealed class NodeContext
 
     public NodeId NodeId => Identity.NodeId;
     public string Address => Settings.Self.ToString();
-    public string HttpAddress => $"http://{new PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
+    public string HttpAddress => $"{(Settings.Tls.Http ? "https" : "http")}://{new PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
 
     /// <summary>
     /// Builds the context of a node whose data dir is open: the clock starts above the bound the

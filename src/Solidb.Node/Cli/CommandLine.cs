@@ -8,7 +8,11 @@ public sealed class UsageException(string message) : Exception(UserText.OneLine(
 /// <summary>What the command line asked for.</summary>
 public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<NodeOption, string> Values)
 {
-    /// <summary>Parses <c>--flag value</c> and <c>--flag=value</c>; rejects unknown, repeated and value-less flags.</summary>
+    /// <summary>
+    /// Parses <c>--flag value</c> and <c>--flag=value</c>, and switches (<c>--insecure</c>, which
+    /// never takes the next argument, or <c>--insecure=false</c>); rejects unknown, repeated and
+    /// value-less flags.
+    /// </summary>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var values = new Dictionary<NodeOption, string>();
@@ -40,6 +44,10 @@ public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<No
             {
                 value = arg[(eq + 1)..];
             }
+            else if (option.IsSwitch)
+            {
+                value = "true";
+            }
             else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 value = args[++i];
@@ -70,7 +78,7 @@ public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<No
         };
         foreach (var o in NodeOptions.All)
         {
-            lines.Add($"  {o.Flag + " " + o.ValueName,-24} {o.Help}");
+            lines.Add($"  {(o.Flag + " " + o.ValueName).TrimEnd(),-24} {o.Help}");
             lines.Add($"  {"",-24} env {o.EnvironmentVariable}");
         }
 

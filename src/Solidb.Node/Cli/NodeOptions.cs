@@ -1,7 +1,8 @@
 namespace Solidb.Node.Cli;
 
 /// <summary>One setting a user can give as a flag or an environment variable, and its HOCON key.</summary>
-public sealed record NodeOption(string Flag, string EnvironmentVariable, string? ConfigKey, string ValueName, string Help);
+/// <param name="IsSwitch">A flag without a value (<c>--insecure</c>, or <c>--insecure=false</c>); it stands for "true".</param>
+public sealed record NodeOption(string Flag, string EnvironmentVariable, string? ConfigKey, string ValueName, string Help, bool IsSwitch = false);
 
 /// <summary>The flags of <c>solidb</c>; each maps to one key of hocon/solidb.conf.</summary>
 public static class NodeOptions
@@ -25,6 +26,17 @@ public static class NodeOptions
     public static readonly NodeOption LogLevel = new("--log-level", "SOLIDB_LOG_LEVEL", "solidb.log-level", "LEVEL",
         "trace, debug, info, warning or error. Default info.");
 
+    public static readonly NodeOption TlsCert = new("--tls-cert", "SOLIDB_TLS_CERT", "solidb.tls.cert-file", "FILE",
+        "This node's TLS certificate (PEM); with --tls-key and --tls-ca turns on mutual TLS between nodes. Default: off.");
+    public static readonly NodeOption TlsKey = new("--tls-key", "SOLIDB_TLS_KEY", "solidb.tls.key-file", "FILE",
+        "The private key of --tls-cert (PEM).");
+    public static readonly NodeOption TlsCa = new("--tls-ca", "SOLIDB_TLS_CA", "solidb.tls.ca-file", "FILE",
+        "CA certificate(s) (PEM) every peer's certificate must chain to; the only trust roots.");
+    public static readonly NodeOption HttpTls = new("--http-tls", "SOLIDB_HTTP_TLS", "solidb.tls.http", "on|off",
+        "Serve the HTTP API over HTTPS with --tls-cert. Default off.");
+    public static readonly NodeOption Insecure = new("--insecure", "SOLIDB_INSECURE", "solidb.tls.insecure", "",
+        "Allow a non-loopback --host without TLS (unauthenticated cluster and HTTP traffic).", IsSwitch: true);
+
     public static IReadOnlyList<NodeOption> All { get; } =
-        [NodeId, ClusterPeers, Host, PublicHost, Port, HttpPort, DataDir, Config, LogLevel];
+        [NodeId, ClusterPeers, Host, PublicHost, Port, HttpPort, DataDir, Config, LogLevel, TlsCert, TlsKey, TlsCa, HttpTls, Insecure];
 }

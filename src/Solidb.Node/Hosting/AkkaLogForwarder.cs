@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using Akka.Dispatch;
 using Akka.Event;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Solidb.Node.Hosting;
@@ -15,11 +17,16 @@ namespace Solidb.Node.Hosting;
 public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory _factory;
+    private readonly NodeContext? _node;
     private readonly Dictionary<string, ILogger> _loggers = [];
     private readonly Solidb.Cluster.Security.LogFloodGuard _floods = new(TimeProvider.System);
 
-    public AkkaLogForwarder() =>
-        _factory = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
+    public AkkaLogForwarder()
+    {
+        var services = DependencyResolver.For(Context.System).Resolver;
+        _factory = services.GetService<ILoggerFactory>();
+        _node = services.GetService<NodeContext>();
+    }
 
     protected override bool Receive(object message)
     {
@@ -45,12 +52,26 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
         }
 
         var level = LevelOf(e.LogLevel());
+        var text = e.Message?.ToString() ?? "";
+        switch (_node is null ? TransportLogAction.Pass : TransportLogFilter.Classify(category, text, e.Cause))
+        {
+            case TransportLogAction.Drop:
+                return;
+            case TransportLogAction.Count:
+                if (_node!.Counters.Reject(RejectionReason.TlsHandshake) && logger.IsEnabled(MelLogLevel.Warning))
+                {
+                    logger.LogWarning("Refused a connection that failed the TLS handshake (a peer without TLS?): {Summary} (counted in stats.rejections.tls_handshake; logged at most once a minute)",
+                        TransportLogFilter.Summary(text));
+                }
+
+                return;
+        }
+
         if (!logger.IsEnabled(level))
         {
             return;
         }
 
-        var text = e.Message?.ToString();
         var flood = _floods.Decide(text);
         switch (flood.Action)
         {

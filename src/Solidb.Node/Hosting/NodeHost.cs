@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Solidb.Cluster.Hosting;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.Security;
 using Solidb.Node.Http;
 
 namespace Solidb.Node.Hosting;
@@ -11,13 +12,21 @@ namespace Solidb.Node.Hosting;
 /// <summary>Builds the node's Generic Host: Akka.Hosting runs the actor system, Kestrel the HTTP API.</summary>
 public static class NodeHost
 {
-    public static WebApplication Build(NodeContext node, Config layered)
+    /// <param name="tls">The node's TLS files (null: TLS off); HTTPS uses the same certificate when solidb.tls.http is on.</param>
+    public static WebApplication Build(NodeContext node, Config layered, TlsMaterial? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var bind = PortCheck.ResolveBindAddress(node.Settings.Host);
         builder.WebHost.UseKestrel(k =>
         {
-            k.Listen(bind, node.Settings.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+            k.Listen(bind, node.Settings.HttpPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                if (node.Settings.Tls.Http)
+                {
+                    l.UseHttps(tls?.Certificate ?? throw new InvalidOperationException("solidb.tls.http is on but no TLS files were loaded"));
+                }
+            });
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -40,7 +49,7 @@ public static class NodeHost
                 l.ClearLoggers();
                 l.AddLogger<AkkaLogForwarder>();
             })
-            .WithSolidbCluster(node, layered));
+            .WithSolidbCluster(node, layered, tls));
 
         var app = builder.Build();
         ClusterEndpoints.Map(app);

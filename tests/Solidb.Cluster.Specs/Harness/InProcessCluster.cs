@@ -7,6 +7,7 @@ using Solidb.Cluster.Hosting;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
+using Solidb.Cluster.Security;
 
 namespace Solidb.Cluster.Specs.Harness;
 
@@ -34,9 +35,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly string _extraHocon;
     private readonly Func<int, TimeProvider> _timeOf;
     private readonly Func<int, ClusterSettings, ClusterSettings> _tune;
+    private readonly Func<int, TlsFiles?> _tls;
 
-    private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf, Func<int, ClusterSettings, ClusterSettings>? tune)
+    private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf, Func<int, ClusterSettings, ClusterSettings>? tune,
+        Func<int, TlsFiles?>? tls)
     {
+        _tls = tls ?? (_ => null);
         _timeOf = timeOf ?? (_ => TimeProvider.System);
         _tune = tune ?? ((_, s) => s);
         // Ascending, so node1 has the lowest address: the one that may form the cluster.
@@ -74,10 +78,11 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
     /// <param name="tune">Adjusts a node's parsed settings (test seams such as a simulated send delay).</param>
     /// <param name="started">Starts only the first this many (lowest addresses first); <see cref="Launch"/> starts the next.</param>
+    /// <param name="tls">Each node's TLS files (null: no TLS), as --tls-cert/--tls-key/--tls-ca would give them.</param>
     public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null,
-        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null)
+        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null, Func<int, TlsFiles?>? tls = null)
     {
-        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune);
+        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune, tls);
         for (var i = 0; i < (started ?? size); i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));
@@ -115,6 +120,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     public static string NodeIdOf(int index) => $"node{index + 1}";
+
 
     /// <summary>Kills node i abruptly: cut off, then its actor system stops without leaving (like kill -9).</summary>
     public async Task KillAsync(int index)
@@ -186,9 +192,13 @@ public sealed class InProcessCluster : IAsyncDisposable
     private ClusterNode StartNode(int index, bool rejoinOnly = false, bool waitForClockBound = false)
     {
         var peers = string.Join(",", _ports.Select(p => $"127.0.0.1:{p}"));
+        var tls = _tls(index);
+        KeyValuePair<string, string>[] tlsKeys = tls is null ? [] :
+            [new("solidb.tls.cert-file", tls.Cert), new("solidb.tls.key-file", tls.Key), new("solidb.tls.ca-file", tls.Ca)];
         var layered = SolidbConfig.WithOverrides(
             ConfigurationFactory.ParseString(_extraHocon).WithFallback(SolidbConfig.Reference),
             [
+                .. tlsKeys,
                 new("solidb.node.id", NodeIdOf(index)),
                 new("solidb.node.port", _ports[index].ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new("solidb.node.http-port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -204,7 +214,9 @@ public sealed class InProcessCluster : IAsyncDisposable
         }
 
         var context = NodeContext.Create(settings, dataDir, _timeOf(index), rejoinOnly);
-        var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.Build(context, layered, ["trttl"]));
+        // The throttler adapter works over TLS too ("akka.trttl.ssl.tcp"; TlsSpecs partitions a TLS node).
+        var material = TlsMaterial.Load(settings.Tls, _timeOf(index));
+        var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.SystemSetup(context, layered, material, ["trttl"]));
         var manager = SolidbNode.Start(system, context);
         var node = new ClusterNode(system, manager, context, dataDir);
         system.WhenTerminated.ContinueWith(_ => RestartIfDowned(index, node), TaskScheduler.Default);

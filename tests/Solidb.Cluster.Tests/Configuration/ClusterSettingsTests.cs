@@ -99,8 +99,8 @@ public sealed class ClusterSettingsTests
     [Fact]
     public void Public_host_defaults_to_the_bind_host()
     {
-        Assert.Equal("10.1.2.3", Parse("solidb.node.host = \"10.1.2.3\"").PublicHost);
-        Assert.Equal("db1", Parse("solidb.node { host = \"0.0.0.0\", public-host = db1 }").PublicHost);
+        Assert.Equal("10.1.2.3", Parse("solidb.node.host = \"10.1.2.3\"\nsolidb.tls.insecure = on").PublicHost);
+        Assert.Equal("db1", Parse("solidb.node { host = \"0.0.0.0\", public-host = db1 }\nsolidb.tls.insecure = on").PublicHost);
     }
 
     [Fact]

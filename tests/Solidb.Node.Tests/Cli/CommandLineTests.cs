@@ -15,6 +15,20 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData(new[] { "--insecure" }, "true")]
+    [InlineData(new[] { "--insecure=true" }, "true")]
+    [InlineData(new[] { "--insecure=false" }, "false")]
+    [InlineData(new[] { "--insecure", "--host", "0.0.0.0" }, "true")]
+    public void A_switch_stands_alone_or_takes_an_inline_value(string[] args, string value)
+    {
+        var cli = CommandLine.Parse(args);
+
+        Assert.Equal(value, cli.Values[NodeOptions.Insecure]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--insecure", "yes" }, "unexpected argument 'yes'")]
+    [InlineData(new[] { "--insecure", "--insecure" }, "option --insecure is given more than once")]
     [InlineData(new[] { "--nodeid", "x" }, "unknown option '--nodeid'")]
     [InlineData(new[] { "--port" }, "option --port needs a value")]
     [InlineData(new[] { "--port", "--http-port", "1" }, "option --port needs a value")]

@@ -7,8 +7,11 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly TempDir _root = new();
 
-    private ProcessCluster(IReadOnlyList<(int Port, int Http)> ports, IEnumerable<string> extraArgs)
+    private readonly Func<int, IEnumerable<string>> _perNode;
+
+    private ProcessCluster(IReadOnlyList<(int Port, int Http)> ports, IEnumerable<string> extraArgs, Func<int, IEnumerable<string>>? perNode = null)
     {
+        _perNode = perNode ?? (_ => []);
         Ports = ports;
         var peers = string.Join(",", ports.Select(p => $"127.0.0.1:{p.Port}"));
         ExtraArgs = ["--cluster-peers", peers, .. extraArgs];
@@ -21,6 +24,10 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public static ProcessCluster Start(int size, params string[] extraArgs) =>
         new(Enumerable.Range(0, size).Select(_ => (FreePorts.Next(), FreePorts.Next())).ToList(), extraArgs);
+
+    /// <summary>Starts nodes that also get arguments of their own (e.g. each node's TLS certificate).</summary>
+    public static ProcessCluster Start(int size, Func<int, IEnumerable<string>> perNode, params string[] extraArgs) =>
+        new(Enumerable.Range(0, size).Select(_ => (FreePorts.Next(), FreePorts.Next())).ToList(), extraArgs, perNode);
 
     public static string NodeIdOf(int index) => $"node{index + 1}";
 
@@ -55,7 +62,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     private SolidbProcess StartNode(int index) => SolidbProcess.Start(
-        ["--node-id", NodeIdOf(index), .. ExtraArgs],
+        ["--node-id", NodeIdOf(index), .. ExtraArgs, .. _perNode(index)],
         _root.Sub(NodeIdOf(index)), Ports[index].Port, Ports[index].Http);
 }
 
