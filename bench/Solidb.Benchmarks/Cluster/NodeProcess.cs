@@ -46,8 +46,10 @@ internal sealed class NodeProcess : IDisposable
     public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers, IEnumerable<string>? extra = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // SOLIDB_BENCH_LOGS=DIR keeps every node's output (info level) in DIR/<node>-<port>.log, to analyse a slow or failed run.
+        var logs = Environment.GetEnvironmentVariable("SOLIDB_BENCH_LOGS");
         foreach (var a in new[] { Binary(), "--node-id", nodeId, "--port", port.ToString(), "--http-port", httpPort.ToString(),
-                     "--data-dir", dataDir, "--log-level", "warning" })
+                     "--data-dir", dataDir, "--log-level", string.IsNullOrEmpty(logs) ? "warning" : "info" })
         {
             info.ArgumentList.Add(a);
         }
@@ -64,8 +66,10 @@ internal sealed class NodeProcess : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = string.IsNullOrEmpty(logs) ? null : TextWriter.Synchronized(new StreamWriter(
+            Path.Combine(Directory.CreateDirectory(logs).FullName, $"{nodeId}-{port}.log"), append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
+        process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new NodeProcess(process, httpPort);
