@@ -60,7 +60,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
 
     private void OnQuery(FormationQuery m)
     {
-        if (_node.AcceptFromPeer(m, m.From, Sender, _log, out _, out _))
+        if (_node.AcceptFromPeer(m, m.From, Sender, _log, out _))
         {
             Sender.Tell(new FormationReply(_node.NodeId.Value, _cluster.IsMember(), _node.Gate.Stamp()));
         }
@@ -70,7 +70,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
     {
         // Counted by the configured peer's address, not by the id it claims: only configured peers
         // count, each once, whatever ids a forger invents.
-        if (_node.AcceptFromPeer(m, m.NodeId, Sender, _log, out _, out var peer))
+        if (_node.AcceptFromPeer(m, m.NodeId, Sender, _log, out var peer))
         {
             _rule.Answer(peer, m.Member);
         }

@@ -16,7 +16,7 @@ public sealed class ClockGate(HybridLogicalClock clock, TimeProvider time, NodeC
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<NodeId, long> _offsetsMs = new();
-    private long _lastWarning = long.MinValue;
+    private readonly LogThrottle _warnings = new(time, WarningInterval);
 
     public HybridLogicalClock Clock { get; } = clock;
 
@@ -44,7 +44,7 @@ public sealed class ClockGate(HybridLogicalClock clock, TimeProvider time, NodeC
             counters.ClockSkewRejected();
             local = Clock.Current;
             rejected = e;
-            shouldWarn = ClaimWarning();
+            shouldWarn = _warnings.TryClaim();
             return false;
         }
     }
@@ -62,12 +62,4 @@ public sealed class ClockGate(HybridLogicalClock clock, TimeProvider time, NodeC
     /// <summary>The sender's clock minus ours, as seen on its last message (transit time included).</summary>
     public TimeSpan? OffsetOf(NodeId node) =>
         _offsetsMs.TryGetValue(node, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
-
-    private bool ClaimWarning()
-    {
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastWarning);
-        return (last == long.MinValue || time.GetElapsedTime(last, now) >= WarningInterval)
-            && Interlocked.CompareExchange(ref _lastWarning, now, last) == last;
-    }
 }

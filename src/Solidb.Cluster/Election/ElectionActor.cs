@@ -42,13 +42,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
         });
         Receive<ElectionTick>(_ => Handle(_state.Tick()));
         Receive<HeartbeatObserved>(OnHeartbeatObserved);
-        Receive<HeartbeatAckObserved>(m =>
-        {
-            if (IsVoter(m.From, m))
-            {
-                Handle(_state.OnHeartbeatAck(m.From, m.Term));
-            }
-        });
+        Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
         Receive<RequestVote>(OnRequestVote);
         Receive<VoteReply>(OnVoteReply);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
@@ -96,6 +90,14 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
         if (IsVoter(m.From, m))
         {
             Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt));
+        }
+    }
+
+    private void OnHeartbeatAckObserved(HeartbeatAckObserved m)
+    {
+        if (IsVoter(m.From, m))
+        {
+            Handle(_state.OnHeartbeatAck(m.From, m.Term));
         }
     }
 

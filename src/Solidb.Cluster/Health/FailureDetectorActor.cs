@@ -130,7 +130,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         }
 
         var target = NodeId.Parse(m.Target);
-        if (!_node.Members.IsMember(target, m.TargetUid))
+        if (_node.Members.Member(target, m.TargetUid) is null)
         {
             return; // about a node or incarnation that is no member (any more): nothing to keep
         }

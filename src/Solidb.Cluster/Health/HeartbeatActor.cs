@@ -144,15 +144,13 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         // Only members are pinged, at the address this node knows for them: a request cannot turn
         // this node into a reflector towards any address it names.
         var target = NodeId.Parse(m.Target);
-        var members = _node.Members;
-        if (members.Snapshot.Find(target) is not { } member || member.Uid != m.TargetUid)
+        if (_node.Members.Member(target, m.TargetUid) is not { } member)
         {
             _node.Refuse(Security.RejectionReason.InvalidField, m, $"probe target {target} (uid {m.TargetUid}) is no member", _log);
             return;
         }
 
         var targetAddress = AkkaMembers.ToAddress(member.Address, _selfAddress);
-
         var seq = ++_seq;
         _probesForOthers[seq] = (Sender, target, m.TargetUid, m.Seq);
         if (_probesForOthers.Count > 256)

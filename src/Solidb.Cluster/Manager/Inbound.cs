@@ -42,16 +42,14 @@ public static class Inbound
 
     /// <summary>For bootstrap messages (sent before anyone is a member): the sender must be a configured peer.</summary>
     public static bool AcceptFromPeer(this NodeContext node, IStamped message, string claimedId, IActorRef sender,
-        ILoggingAdapter log, out NodeId from, out string peer)
+        ILoggingAdapter log, out string peer)
     {
-        from = default;
         peer = "";
         if (!node.FieldsValid(message, log))
         {
             return false;
         }
 
-        from = NodeId.Parse(claimedId);
         var address = SenderAddress(sender);
         if (IsAnonymous(sender) || address is null || !node.Settings.Peers.Any(p => p.ToString() == address))
         {
@@ -59,14 +57,14 @@ public static class Inbound
         }
 
         peer = address;
-        return node.Admit(message, from, log);
+        return node.Admit(message, NodeId.Parse(claimedId), log);
     }
 
     /// <summary>
     /// Folds the message's HLC timestamp into the node's clock. False (message dropped) when the
     /// timestamp is beyond the max offset; that is counted and logged at a bounded rate.
     /// </summary>
-    public static bool Admit(this NodeContext node, IStamped message, NodeId? from, ILoggingAdapter log)
+    private static bool Admit(this NodeContext node, IStamped message, NodeId from, ILoggingAdapter log)
     {
         if (node.Gate.TryObserve(message.Sent, from, out _, out var rejected, out var warn))
         {
@@ -76,7 +74,7 @@ public static class Inbound
         if (warn)
         {
             log.Warning("Dropped {0} from {1}: {2} (further rejections are counted, logged at most every {3}s)",
-                message.GetType().Name, from?.ToString() ?? "?", rejected!.Message, Clock.ClockGate.WarningInterval.TotalSeconds);
+                message.GetType().Name, from, rejected!.Message, Clock.ClockGate.WarningInterval.TotalSeconds);
         }
 
         return false;

@@ -19,7 +19,7 @@ public sealed class LogFloodGuard(TimeProvider time)
         "Dropping message [",
     ];
 
-    private readonly long?[] _last = new long?[Floods.Count];
+    private readonly Stats.LogThrottle[] _logs = Floods.Select(_ => new Stats.LogThrottle(time, Interval)).ToArray();
     private readonly long[] _suppressed = new long[Floods.Count];
 
     /// <summary>What to do with a log line: pass it as is, drop it, or log it as a flood line (no stack trace).</summary>
@@ -31,14 +31,12 @@ public sealed class LogFloodGuard(TimeProvider time)
             return FloodDecision.Pass;
         }
 
-        var now = time.GetTimestamp();
-        if (_last[kind] is { } last && time.GetElapsedTime(last, now) < Interval)
+        if (!_logs[kind].TryClaim())
         {
             _suppressed[kind]++;
             return FloodDecision.Drop;
         }
 
-        _last[kind] = now;
         var suppressed = _suppressed[kind];
         _suppressed[kind] = 0;
         return new FloodDecision(FloodAction.LogWithoutTrace, suppressed);

@@ -55,6 +55,6 @@ public sealed class MemberDirectory
         return member.NodeId == claimed && (claimedUid is not { } uid || uid == member.Uid) ? null : RejectionReason.SenderMismatch;
     }
 
-    /// <summary>True when <paramref name="id"/> is a member in the incarnation <paramref name="uid"/>.</summary>
-    public bool IsMember(NodeId id, long uid) => Snapshot.Find(id) is { } m && m.Uid == uid;
+    /// <summary>The member <paramref name="id"/> in the incarnation <paramref name="uid"/>; null when it is no member (any more).</summary>
+    public MemberView? Member(NodeId id, long uid) => Snapshot.Find(id) is { } m && m.Uid == uid ? m : null;
 }

@@ -16,17 +16,13 @@ public sealed class Rejections(TimeProvider time)
     public const int MaxQuoted = 64;
 
     private readonly long[] _counts = new long[RejectionReasons.All.Count];
-    private readonly long[] _lastLogged = Enumerable.Repeat(long.MinValue, RejectionReasons.All.Count).ToArray();
+    private readonly Stats.LogThrottle[] _logs = RejectionReasons.All.Select(_ => new Stats.LogThrottle(time, LogInterval)).ToArray();
 
     /// <summary>Counts one refusal; true when the caller should log it (the first in its interval).</summary>
     public bool Count(RejectionReason reason)
     {
-        var i = (int)reason;
-        Interlocked.Increment(ref _counts[i]);
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastLogged[i]);
-        return (last == long.MinValue || time.GetElapsedTime(last, now) >= LogInterval)
-            && Interlocked.CompareExchange(ref _lastLogged[i], now, last) == last;
+        Interlocked.Increment(ref _counts[(int)reason]);
+        return _logs[(int)reason].TryClaim();
     }
 
     public long this[RejectionReason reason] => Volatile.Read(ref _counts[(int)reason]);

@@ -42,7 +42,6 @@ public sealed class NodeCounters(TimeProvider time)
     public void SuspicionRefuted() => Interlocked.Increment(ref _suspicionsRefuted);
     public void FailureConfirmed() => Interlocked.Increment(ref _failuresConfirmed);
     public void TransitionRejected() => Interlocked.Increment(ref _rejectedTransitions);
-    public void MessageDropped() => Interlocked.Increment(ref _messagesDropped);
     public void ClockSkewRejected()
     {
         Interlocked.Increment(ref _clockSkewRejections);

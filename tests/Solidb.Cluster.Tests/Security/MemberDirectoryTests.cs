@@ -60,8 +60,8 @@ public sealed class MemberDirectoryTests
     [Fact]
     public void Membership_is_by_id_and_incarnation()
     {
-        Assert.True(Directory().IsMember(Two, 22));
-        Assert.False(Directory().IsMember(Two, 23));
-        Assert.False(Directory().IsMember(NodeId.Parse("ghost"), 22));
+        Assert.Equal("10.0.0.2:6745", Directory().Member(Two, 22)?.Address);
+        Assert.Null(Directory().Member(Two, 23));
+        Assert.Null(Directory().Member(NodeId.Parse("ghost"), 22));
     }
 }
