@@ -45,7 +45,7 @@ public static class Program
             {
                 await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
                 var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered, tls);
-                if (next == Next.Exit)
+                if (!next.IsRestart)
                 {
                     return code;
                 }
@@ -54,10 +54,10 @@ public static class Program
                 // side of a healed partition), or its join timed out (JoinWatch).
                 // Start a new incarnation under the same node id.
                 var identity = dataDir.Reincarnate();
-                rejoinOnly = next == Next.RejoinOnly;
+                rejoinOnly = next.Next == NextIncarnation.RejoinOnly;
                 Console.Error.WriteLine(rejoinOnly
-                    ? $"solidb: this node was removed from the cluster; rejoining as incarnation {identity.Incarnation}"
-                    : $"solidb: this node did not become Up in time; restarting as incarnation {identity.Incarnation} under the normal bootstrap rule");
+                    ? $"solidb: this incarnation ended ({Restarts.Describe(next.Cause!.Value)}); rejoining as incarnation {identity.Incarnation}"
+                    : $"solidb: this incarnation ended ({Restarts.Describe(next.Cause!.Value)}); restarting as incarnation {identity.Incarnation} under the normal bootstrap rule");
             }
         }
         catch (Exception e) when (e is UsageException or SettingsException or DataDirectoryException)
@@ -95,16 +95,8 @@ public static class Program
         return loaded;
     }
 
-    /// <summary>What follows an incarnation: exit, or a new incarnation that only joins, or one under the normal bootstrap rule.</summary>
-    private enum Next
-    {
-        Exit,
-        RejoinOnly,
-        Bootstrap,
-    }
-
     /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code and what follows.</summary>
-    private static async Task<(int Code, Next Next)> RunOnce(NodeContext node, Akka.Configuration.Config layered, TlsMaterial? tls)
+    private static async Task<(int Code, IncarnationEnd End)> RunOnce(NodeContext node, Akka.Configuration.Config layered, TlsMaterial? tls)
     {
         await using var app = NodeHost.Build(node, layered, tls);
         try
@@ -113,23 +105,13 @@ public static class Program
         }
         catch (Exception e) when (IsBindFailure(e))
         {
-            return (Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}"), Next.Exit);
+            return (Fail(ExitUsage, $"cannot bind: {Innermost(e).Message}"), new IncarnationEnd(NextIncarnation.Exit, null, null));
         }
 
         var system = app.Services.GetRequiredService<ActorSystem>();
         await app.WaitForShutdownAsync();
-        return CoordinatedShutdown.Get(system).ShutdownReason switch
-        {
-            null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => (ExitOk, Next.Exit),
-            CoordinatedShutdown.ClusterJoinUnsuccessfulReason => (Fail(ExitFailure, "could not join the cluster"), Next.Exit),
-            // Akka.Remote stops a node whose outbound TLS handshake failed (a peer of another CA,
-            // or without TLS): a new incarnation would fail the same way.
-            // (The reason type is internal to Akka.Remote.)
-            { } reason when reason.GetType().Name == "TlsHandshakeFailureReason" => (Fail(ExitFailure,
-                "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"), Next.Exit),
-            JoinTimedOutReason => (ExitOk, Next.Bootstrap),
-            _ => (ExitOk, Next.RejoinOnly), // downed by the cluster (or quarantined by it), or isolated for rejoin-after
-        };
+        var end = Restarts.Decide(CoordinatedShutdown.Get(system).ShutdownReason);
+        return (end.Error is { } error ? Fail(ExitFailure, error) : ExitOk, end);
     }
 
     private static int Fail(int code, string message)

@@ -259,7 +259,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
         _log.Warning("No quorum for {0}s and a majority of the voters unreachable: restarting as a new incarnation that rejoins the cluster",
             _node.Settings.Election.RejoinAfter.TotalSeconds);
-        Rejoin();
+        Rejoin(RestartCause.Isolated);
     }
 
     /// <summary>
@@ -283,7 +283,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
 
         _log.Warning("{0} has quarantined this incarnation (the cluster removed it) and this node has no quorum: restarting as a new " +
                      "incarnation that rejoins the cluster", AkkaMembers.HostPort(e.RemoteAddress));
-        Rejoin();
+        Rejoin(RestartCause.Quarantined);
     }
 
     /// <summary>
@@ -291,7 +291,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     /// itself (rather than only running the shutdown) skips the graceful-leave wait for Exiting,
     /// which a node cut off from its cluster would wait out for the whole phase timeout.
     /// </summary>
-    private void Rejoin() => StopForRestart(CoordinatedShutdown.ClusterDowningReason.Instance, downSelf: true);
+    private void Rejoin(RestartCause cause) => StopForRestart(new SelfRestartReason(cause), downSelf: true);
 
     /// <summary>Ends this incarnation for the host to start the next; the reason tells it which kind.</summary>
     private void StopForRestart(CoordinatedShutdown.Reason reason, bool downSelf)
@@ -319,7 +319,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                 : "Join-only for {0}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap rule " +
                   "(the lowest address may form a cluster once a majority of the configured nodes is in none)",
             _node.Settings.Election.JoinTimeout.TotalSeconds);
-        StopForRestart(JoinTimedOutReason.Instance, downSelf: welcomed); // a welcomed one skips the graceful-leave wait, as in Rejoin
+        StopForRestart(new SelfRestartReason(RestartCause.JoinTimedOut), downSelf: welcomed); // a welcomed one skips the graceful-leave wait, as in Rejoin
     }
 
     /// <summary>This incarnation is Up in its own view (or WeaklyUp, Leaving, Exiting: it was let all the way in).</summary>

@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace Solidb.Cluster.Manager;
 
 /// <summary>
@@ -33,22 +31,4 @@ public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly
         _up |= up;
         return !_up && (joinOnly || welcomed) && time.GetElapsedTime(_started) >= timeout;
     }
-}
-
-/// <summary>
-/// The shutdown reason of an incarnation whose join timed out (<see cref="JoinWatch"/>): the host
-/// starts a new incarnation under the normal bootstrap rule.
-/// </summary>
-public sealed class JoinTimedOutReason : CoordinatedShutdown.Reason
-{
-    public static JoinTimedOutReason Instance { get; } = new();
-
-    private JoinTimedOutReason()
-    {
-    }
-
-    /// <summary>Not a process exit: the host starts the next incarnation.</summary>
-    public override int ExitCode => 0;
-
-    public override string ToString() => "join timed out";
 }

@@ -224,14 +224,14 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// What the solidb host does (Program.RunOnce): a node the cluster downed restarts its actor
-    /// system in-process and rejoins under the same node id as a new incarnation (join-only); a
-    /// join that timed out (JoinWatch) restarts under the normal bootstrap rule.
+    /// What the solidb host does (Program.Main, with the same decision, <see cref="Restarts.Decide"/>):
+    /// an incarnation that ended for a restart is followed in-process by a new one under the same
+    /// node id, join-only or under the normal bootstrap rule as the decision says.
     /// </summary>
     private void RestartIfDowned(int index, ClusterNode node)
     {
-        var reason = CoordinatedShutdown.Get(node.System).ShutdownReason;
-        if (_disposing || reason is not (CoordinatedShutdown.ClusterDowningReason or JoinTimedOutReason))
+        var end = Restarts.Decide(CoordinatedShutdown.Get(node.System).ShutdownReason);
+        if (_disposing || !end.IsRestart)
         {
             return;
         }
@@ -240,7 +240,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         {
             if (!_disposing && _nodes[index] == node && !_killed.Contains(node.System))
             {
-                Restart(index, rejoinOnly: reason is CoordinatedShutdown.ClusterDowningReason);
+                Restart(index, rejoinOnly: end.Next == NextIncarnation.RejoinOnly);
             }
         }
     }

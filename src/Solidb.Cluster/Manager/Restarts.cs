@@ -1,0 +1,84 @@
+using Akka.Actor;
+
+namespace Solidb.Cluster.Manager;
+
+/// <summary>Why an incarnation ended itself so that the host starts the next one.</summary>
+public enum RestartCause
+{
+    /// <summary>No quorum and cut off from a majority for rejoin-after (the minority side of a partition).</summary>
+    Isolated,
+
+    /// <summary>A peer's Akka.Remote quarantined this incarnation and this node has no quorum.</summary>
+    Quarantined,
+
+    /// <summary>The join did not complete within the join timeout.</summary>
+    JoinTimedOut,
+
+    /// <summary>The cluster's leader downed this incarnation.</summary>
+    Downed,
+}
+
+/// <summary>
+/// The shutdown reason of an incarnation that ends itself for a restart (the coordinator's
+/// <see cref="RestartCause"/>). Not a process exit: the host starts the next incarnation.
+/// </summary>
+public sealed class SelfRestartReason(RestartCause cause) : CoordinatedShutdown.Reason
+{
+    public RestartCause Cause { get; } = cause;
+
+    public override int ExitCode => 0;
+
+    public override string ToString() => Restarts.Describe(Cause);
+}
+
+/// <summary>What follows an incarnation.</summary>
+public enum NextIncarnation
+{
+    /// <summary>The process exits (graceful leave, SIGTERM, or a fault a new incarnation would repeat).</summary>
+    Exit,
+
+    /// <summary>A new incarnation that only joins an existing cluster, never forms one.</summary>
+    RejoinOnly,
+
+    /// <summary>A new incarnation under the normal bootstrap rule.</summary>
+    Bootstrap,
+}
+
+/// <summary>How an incarnation ended, as the host acts on it.</summary>
+/// <param name="Error">For an exit that is a failure: the one line to print; null for a clean exit or a restart.</param>
+public sealed record IncarnationEnd(NextIncarnation Next, RestartCause? Cause, string? Error)
+{
+    public bool IsRestart => Next != NextIncarnation.Exit;
+}
+
+/// <summary>
+/// The host's restart decision, from the reason the actor system shut down: the one place both
+/// the <c>solidb</c> host and the in-process test harness ask, so specs run what production runs.
+/// </summary>
+public static class Restarts
+{
+    public static IncarnationEnd Decide(CoordinatedShutdown.Reason? reason) => reason switch
+    {
+        null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => new(NextIncarnation.Exit, null, null),
+        CoordinatedShutdown.ClusterJoinUnsuccessfulReason => new(NextIncarnation.Exit, null, "could not join the cluster"),
+        // Akka.Remote stops a node whose outbound TLS handshake failed (a peer of another CA, or
+        // without TLS): a new incarnation would fail the same way. (The reason type is internal.)
+        { } r when r.GetType().Name == "TlsHandshakeFailureReason" => new(NextIncarnation.Exit, null,
+            "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"),
+        SelfRestartReason { Cause: RestartCause.JoinTimedOut } => new(NextIncarnation.Bootstrap, RestartCause.JoinTimedOut, null),
+        SelfRestartReason s => new(NextIncarnation.RejoinOnly, s.Cause, null),
+        // Downed by the cluster's leader (Akka runs the shutdown with the downing reason).
+        CoordinatedShutdown.ClusterDowningReason => new(NextIncarnation.RejoinOnly, RestartCause.Downed, null),
+        // Any other reason (an unexpected one from a library): restart rather than stay down.
+        _ => new(NextIncarnation.RejoinOnly, RestartCause.Downed, null),
+    };
+
+    public static string Describe(RestartCause cause) => cause switch
+    {
+        RestartCause.Isolated => "isolated from a majority",
+        RestartCause.Quarantined => "quarantined by a peer",
+        RestartCause.JoinTimedOut => "join timed out",
+        RestartCause.Downed => "downed by the cluster",
+        _ => cause.ToString(),
+    };
+}
