@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Solidb.Cluster.Protocol;
+
+namespace Solidb.Cluster.Manager;
+
+/// <summary>
+/// What the supervisor does to Akka and reads from it on the coordinator's behalf: this
+/// incarnation's standing, downing, ending the incarnation, introductions.
+/// </summary>
+internal sealed class AkkaSide(ActorSystem system, NodeContext node)
+{
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(system);
+
+    public IEnumerable<string> SeedNodes => _cluster.Settings.SeedNodes.Select(AkkaMembers.HostPort);
+
+    /// <summary>A cluster's gossip lists this incarnation; Up means Up, WeaklyUp, Leaving or Exiting (let all the way in).</summary>
+    public SelfStanding Standing => new(_cluster.IsMember(),
+        _cluster.SelfMember.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting);
+
+    public Introduce Introduction() => new(node.NodeId.Value, _cluster.SelfUniqueAddress.Uid, node.Identity.Incarnation,
+        node.HttpAddress, NodeContext.ModuleVersion, node.Gate.Stamp());
+
+    /// <summary>The supervisor of the member at host:port, or null when that is this node.</summary>
+    public ActorSelection? ManagerAt(string hostPort)
+    {
+        var address = AkkaMembers.ToAddress(hostPort, _cluster.SelfAddress);
+        return address.Equals(_cluster.SelfAddress) ? null : system.ActorSelection(new RootActorPath(address) / "user" / ClusterManagerActor.Name);
+    }
+
+    /// <summary>Akka downs by address: only while the member there is still the incarnation the coordinator meant.</summary>
+    public void Down(DownMember d)
+    {
+        var address = AkkaMembers.ToAddress(d.Address, _cluster.SelfAddress);
+        if (_cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address)) is { } current && current.UniqueAddress.Uid == d.Uid)
+        {
+            _cluster.Down(address);
+        }
+    }
+
+    public void StopForRestart(RestartSelf r)
+    {
+        if (r.DownSelf)
+        {
+            _cluster.Down(_cluster.SelfAddress);
+        }
+
+        CoordinatedShutdown.Get(system).Run(new SelfRestartReason(r.Cause));
+    }
+
+    public void Leave() => _cluster.Leave(_cluster.SelfAddress);
+
+    public void Subscribe(IActorRef subscriber) => _cluster.Subscribe(subscriber, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+        typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    public void Unsubscribe(IActorRef subscriber) => _cluster.Unsubscribe(subscriber);
+}
