@@ -38,6 +38,20 @@ internal sealed class AkkaSide(ActorSystem system, NodeContext node)
         }
     }
 
+    /// <summary>
+    /// Quarantines a downed incarnation: Akka.Remote refuses it from now on, and Akka.Cluster marks
+    /// it terminated, so its leader can remove it. Akka.Remote announces a quarantine itself only
+    /// when no association to a newer incarnation at that address exists (the usual case when
+    /// the node restarted), so the announcement Akka.Cluster listens for is published here too;
+    /// a second one for the same uid changes nothing.
+    /// </summary>
+    public void Quarantine(QuarantineMember q)
+    {
+        var address = AkkaMembers.ToAddress(q.Address, _cluster.SelfAddress);
+        ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)system).Provider).Quarantine(address, (int)q.Uid);
+        system.EventStream.Publish(new Akka.Remote.QuarantinedEvent(address, (int)q.Uid));
+    }
+
     public void StopForRestart(RestartSelf r)
     {
         if (r.DownSelf)

@@ -140,6 +140,9 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                 case DownMember d:
                     _akka.Down(d);
                     break;
+                case QuarantineMember q:
+                    _akka.Quarantine(q);
+                    break;
                 case RestartSelf r:
                     _akka.StopForRestart(r);
                     break;

@@ -31,6 +31,13 @@ public sealed record AnswerIntroduction : Decision
 public sealed record DownMember(NodeId NodeId, string Address, long Uid) : Decision;
 
 /// <summary>
+/// Quarantine this downed incarnation in Akka.Remote. Akka removes a Down member only once it is
+/// unreachable, and with <see cref="NeverUnreachable"/> only a quarantine makes it so (Akka then
+/// marks it terminated); until it is removed, its node's next incarnation cannot join.
+/// </summary>
+public sealed record QuarantineMember(NodeId NodeId, string Address, long Uid) : Decision;
+
+/// <summary>
 /// End this incarnation so the host starts the next (<see cref="Restarts.Decide"/>).
 /// <paramref name="DownSelf"/>: mark itself Down first, which skips the graceful-leave wait for
 /// Exiting that a node cut off from its cluster would wait out for the whole phase timeout.

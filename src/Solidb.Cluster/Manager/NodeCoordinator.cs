@@ -34,6 +34,8 @@ public sealed class NodeCoordinator
     private readonly JoinWatch _join;
     private readonly HashSet<long> _downLogged = [];
     private readonly Dictionary<long, NodeId> _akkaUnreachable = [];
+    private readonly Dictionary<long, (ObservedMember Member, long Since)> _downed = [];
+    private readonly TimeProvider _time;
     private List<Decision> _out = [];
     private long _published;
     private NodeId? _leaderLogged;
@@ -41,12 +43,20 @@ public sealed class NodeCoordinator
     public NodeCoordinator(NodeId self, TimeProvider time, ElectionSettings settings, bool rejoinOnly, NodeCounters counters)
     {
         _self = self;
+        _time = time;
         _settings = settings;
         _counters = counters;
         _table = new MembershipTable(self);
         _isolation = new IsolationWatch(time, settings.RejoinAfter);
         _join = new JoinWatch(time, settings.JoinTimeout, rejoinOnly);
     }
+
+    /// <summary>
+    /// How long a member stays Down before this node quarantines it (<see cref="QuarantineMember"/>):
+    /// time for a downed node that is still connected to learn it from the gossip and stop itself,
+    /// rather than from a quarantine notice.
+    /// </summary>
+    public static readonly TimeSpan QuarantineDownedAfter = TimeSpan.FromSeconds(2);
 
     public MembershipSnapshot Snapshot => _table.Snapshot;
 
@@ -59,6 +69,11 @@ public sealed class NodeCoordinator
     public IReadOnlyList<Decision> MembersReset(IReadOnlyList<ObservedMember> members)
     {
         Apply(_table.Reset(members, LeaderAddress()));
+        foreach (var member in members)
+        {
+            TrackDowned(member);
+        }
+
         foreach (var member in members.Where(m => m.Status == MemberStatus.Up))
         {
             _out.Add(new IntroduceTo(member.Address));
@@ -80,6 +95,8 @@ public sealed class NodeCoordinator
         {
             _akkaUnreachable.Remove(member.Uid);
         }
+
+        TrackDowned(member);
 
         return Flush();
     }
@@ -174,10 +191,11 @@ public sealed class NodeCoordinator
         return Flush();
     }
 
-    /// <summary>Every heartbeat interval: downing, and the isolation and join-timeout restarts.</summary>
+    /// <summary>Every heartbeat interval: downing, quarantining downed members, and the isolation and join-timeout restarts.</summary>
     public IReadOnlyList<Decision> Tick(SelfStanding standing)
     {
         DownWhatMustGo();
+        QuarantineDowned();
         if (Restarting is null && _isolation.ShouldRejoin(_table.Snapshot, Leader))
         {
             Restart(RestartCause.Isolated, downSelf: true,
@@ -193,6 +211,29 @@ public sealed class NodeCoordinator
         }
 
         return Flush();
+    }
+
+    /// <summary>Any node that sees a member Down quarantines it after a grace (Down is final in Akka, whoever downed it).</summary>
+    private void TrackDowned(ObservedMember member)
+    {
+        if (member.Status == MemberStatus.Down && member.NodeId != _self)
+        {
+            _downed.TryAdd(member.Uid, (member, _time.GetTimestamp()));
+        }
+        else if (member.Status == MemberStatus.Removed)
+        {
+            _downed.Remove(member.Uid);
+        }
+    }
+
+    private void QuarantineDowned()
+    {
+        foreach (var (uid, (member, since)) in _downed.Where(d => _time.GetElapsedTime(d.Value.Since) >= QuarantineDownedAfter).ToList())
+        {
+            _downed.Remove(uid);
+            _out.Add(new LogLine(LogLevel.InfoLevel, $"Quarantining {member.NodeId} at {member.Address} (incarnation uid {uid}): it is Down, and Akka removes it only once it is unreachable"));
+            _out.Add(new QuarantineMember(member.NodeId, member.Address, uid));
+        }
     }
 
     private void Restart(RestartCause cause, bool downSelf, string why)
