@@ -45,6 +45,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
         Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
         Receive<RequestVote>(OnRequestVote);
         Receive<VoteReply>(OnVoteReply);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 

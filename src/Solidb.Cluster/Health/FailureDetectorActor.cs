@@ -38,6 +38,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         Receive<HeardIndirectly>(m => { _policy.HeardIndirectly(m.NodeId, m.Uid); });
         Receive<Evaluate>(_ => OnEvaluate());
         Receive<HealthReport>(OnReport);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 

@@ -48,6 +48,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         Receive<ProbePing>(OnProbePing);
         Receive<ProbePingAck>(OnProbePingAck);
         Receive<ProbeAck>(OnProbeAck);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 
