@@ -65,8 +65,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             RejoinIfIsolated();
             RestartIfJoinTimedOut();
         });
+        Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _table.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new ChildSupervisor(_node.Time, Context.System, _log);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
