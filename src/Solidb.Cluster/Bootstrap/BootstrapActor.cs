@@ -40,6 +40,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         Receive<FormationQuery>(OnQuery);
         Receive<FormationReply>(OnReply);
         Receive<Tick>(_ => OnTick());
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 

@@ -22,6 +22,7 @@ public sealed class ClockActor : ReceiveActor, IWithTimers
         Receive<GetTimestamp>(_ => Sender.Tell(new TimestampReply(_node.Clock.Now())));
         Receive<ObserveTimestamp>(OnObserve);
         Receive<PersistBound>(_ => Persist());
+        Receive<CrashForTest>(CrashForTest.Throw);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -13,7 +13,7 @@ namespace Solidb.Cluster.Election;
 /// wire. Leadership changes go to the supervisor (status, downing, API) and to the heartbeat
 /// actor (what heartbeats carry, whom a leader must reach).
 /// </summary>
-public sealed class ElectionActor : ReceiveActor, IWithTimers
+public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public const string Name = "election";
     public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
@@ -28,27 +28,15 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
     public ElectionActor(NodeContext node)
     {
         _node = node;
+        // After a restart too: the term and vote are read back from the vote store, so a restarted
+        // actor never votes twice in a term; it starts as a follower, as after a process restart.
         _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, new Random(), node.Clock.Now);
-        Receive<UseHeartbeat>(m =>
-        {
-            _heartbeat = m.Heartbeat;
-            Publish();
-        });
-        Receive<MembershipChanged>(m =>
-        {
-            _membership = m.Snapshot;
-            Handle(_state.SetVoters(m.Snapshot.Voters));
-            Publish(); // voter count and failure tolerance may change without a leadership change
-        });
-        Receive<ElectionTick>(_ => Handle(_state.Tick()));
-        Receive<HeartbeatObserved>(OnHeartbeatObserved);
-        Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
-        Receive<RequestVote>(OnRequestVote);
-        Receive<VoteReply>(OnVoteReply);
-        ReceiveAny(m => _node.Dropped(m, _log, Name));
+        Active();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
 
     public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new ElectionActor(node));
 
@@ -60,6 +48,54 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers
         _template = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         _log.Info("Election state loaded: term {0}, voted for {1}", _state.Term, _state.VotedFor?.ToString() ?? "nobody");
         Timers.StartPeriodicTimer(nameof(ElectionTick), ElectionTick.Instance, TickInterval);
+    }
+
+    /// <summary>
+    /// Restarted after a failure: everything the supervisor told it is gone. Until the supervisor
+    /// answers with the heartbeat actor and the current membership it acts on nothing (without its
+    /// voters it would refuse every voter's heartbeat and vote); what arrives meanwhile waits.
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Become(AwaitingWiring);
+        Context.Parent.Tell(WiringRequest.Instance);
+    }
+
+    private void AwaitingWiring()
+    {
+        Receive<Wiring>(m =>
+        {
+            _heartbeat = m.Heartbeat;
+            OnMembership(m.Membership);
+            Become(Active);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Active()
+    {
+        Receive<UseHeartbeat>(m =>
+        {
+            _heartbeat = m.Heartbeat;
+            Publish();
+        });
+        Receive<MembershipChanged>(m => OnMembership(m.Snapshot));
+        Receive<ElectionTick>(_ => Handle(_state.Tick()));
+        Receive<HeartbeatObserved>(OnHeartbeatObserved);
+        Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
+        Receive<RequestVote>(OnRequestVote);
+        Receive<VoteReply>(OnVoteReply);
+        Receive<CrashForTest>(CrashForTest.Throw);
+        ReceiveAny(m => _node.Dropped(m, _log, Name));
+    }
+
+    private void OnMembership(MembershipSnapshot snapshot)
+    {
+        _membership = snapshot;
+        Handle(_state.SetVoters(snapshot.Voters));
+        Publish(); // voter count and failure tolerance may change without a leadership change
     }
 
     private void OnRequestVote(RequestVote m)

@@ -31,6 +31,11 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         _node = node;
         _policy = new HealthPolicy(node.Settings.Health, node.Time);
         Receive<UseHeartbeat>(m => _heartbeat = m.Heartbeat);
+        Receive<Wiring>(m =>
+        {
+            _heartbeat = m.Heartbeat;
+            OnMembership(m.Membership);
+        });
         Receive<MembershipChanged>(m => OnMembership(m.Snapshot));
         // Block bodies: the policy's bool result (whether the peer is monitored) must not be taken
         // by Akka as "not handled", which would count the message as dropped.
@@ -38,6 +43,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         Receive<HeardIndirectly>(m => { _policy.HeardIndirectly(m.NodeId, m.Uid); });
         Receive<Evaluate>(_ => OnEvaluate());
         Receive<HealthReport>(OnReport);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 
@@ -52,6 +58,19 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
     {
         _protocolTemplate = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         Timers.StartPeriodicTimer(nameof(Evaluate), Evaluate.Instance, _node.Settings.Health.HeartbeatInterval);
+    }
+
+    /// <summary>
+    /// Restarted after a failure: asks the supervisor for the heartbeat actor and the membership.
+    /// The new <see cref="HealthPolicy"/> starts every peer with a full grace period from now (its
+    /// suspicion counters start over), so nobody is declared Failed sooner than the failure
+    /// threshold of misses after the restart: a restart can only delay a verdict, never hasten one.
+    /// Until the answer (within milliseconds) nothing is monitored and nothing is concluded.
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Context.Parent.Tell(WiringRequest.Instance);
     }
 
     private void OnMembership(MembershipSnapshot snapshot)

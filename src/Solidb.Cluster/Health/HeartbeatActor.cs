@@ -48,6 +48,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         Receive<ProbePing>(OnProbePing);
         Receive<ProbePingAck>(OnProbePingAck);
         Receive<ProbeAck>(OnProbeAck);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 
@@ -61,6 +62,17 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(Beat), Beat.Instance, _node.Settings.Health.HeartbeatInterval);
+
+    /// <summary>
+    /// Restarted after a failure: its peers and election view are gone. The supervisor has the
+    /// failure detector send the peers and the election actor the view again, well before the
+    /// first heartbeat interval ends (the detector and election references come with the Props).
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        Context.Parent.Tell(WiringRequest.Instance);
+    }
 
     private void OnMonitorPeers(MonitorPeers m)
     {

@@ -51,8 +51,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<UnsubscribeLeader>(m => Unsubscribe(Feed.Leader, m.Subscriber));
         Receive<Terminated>(t => _subscriptions.RemoveAll(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new ChildSupervisor(_node.Time, Context.System, _log);
 
     public ITimerScheduler Timers { get; set; } = null!;
 

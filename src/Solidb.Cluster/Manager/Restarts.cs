@@ -16,6 +16,9 @@ public enum RestartCause
 
     /// <summary>The cluster's leader downed this incarnation.</summary>
     Downed,
+
+    /// <summary>A module actor kept failing: it spent its restart budget (<see cref="ChildSupervisor"/>).</summary>
+    ChildFailing,
 }
 
 /// <summary>
@@ -79,6 +82,7 @@ public static class Restarts
         RestartCause.Quarantined => "quarantined by a peer",
         RestartCause.JoinTimedOut => "join timed out",
         RestartCause.Downed => "downed by the cluster",
+        RestartCause.ChildFailing => "a module actor kept failing",
         _ => cause.ToString(),
     };
 }

@@ -132,6 +132,22 @@ public sealed class HealthPolicyTests
     }
 
     [Fact]
+    public void A_policy_rebuilt_by_a_detector_restart_declares_a_suspected_peer_Failed_no_sooner_than_five_intervals_after_the_restart()
+    {
+        MonitorPeer();
+        AtSeconds(3);
+        Assert.Equal([HealthSignal.Suspect], SignalsFor(_policy.Evaluate(), Peer)); // 3 misses: one evaluation would raise it to Failed at 5 s
+
+        var restarted = new HealthPolicy(_settings, _time); // the restarted actor's policy, given the same peers
+        restarted.Monitor([(Peer, Uid)]);
+        AtSeconds(8 - 0.001);
+        Assert.DoesNotContain(restarted.Evaluate().Changes, c => c.Signal == HealthSignal.Failed);
+
+        AtSeconds(8);
+        Assert.Contains(HealthSignal.Failed, SignalsFor(restarted.Evaluate(), Peer));
+    }
+
+    [Fact]
     public void A_peer_never_heard_at_all_is_Suspect_at_two_intervals_and_Failed_at_five()
     {
         MonitorPeer();
