@@ -158,6 +158,10 @@ public sealed partial class NetworkLab : IDisposable
         for (var host = 0; host < Count; host++)
         {
             RemoveNamespace(Namespace(host));
+            // A namespace lingers (unnamed) while the kernel still holds sockets of its killed
+            // processes, e.g. ones retransmitting over a cut link; deleting the root end of the
+            // veth pair removes both ends at once.
+            TryIp("link", "del", $"{_tag}v{host}");
         }
 
         TryIp("link", "del", Bridge);
@@ -197,7 +201,7 @@ public sealed partial class NetworkLab : IDisposable
         }
 
         var links = LinkName().Matches(TryIp("-o", "link", "show")).Select(m => m.Groups[1].Value);
-        foreach (var link in links.Where(l => IsOrphan(l) && l.EndsWith('b')))
+        foreach (var link in links.Where(IsOrphan))
         {
             TryIp("link", "del", link);
         }
