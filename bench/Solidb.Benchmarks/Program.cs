@@ -6,7 +6,8 @@ using Solidb.Benchmarks.Cluster;
 // `-- startup [runs]` the cluster start-up harness and `-- failover [runs]` the leader failover
 // harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
 // `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process),
-// `-- rtt [seconds]` heartbeat round trips of 3 real processes; startup, failover and rtt take
+// `-- rtt [seconds]` heartbeat round trips of 3 real processes; `-- heal [runs] [cut-seconds]` and
+// `-- partial [runs]` partitions between real processes on network namespaces (root); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
@@ -32,6 +33,16 @@ if (args.Length > 0 && args[0] == "detect")
 if (args.Length > 0 && args[0] == "rtt")
 {
     return await RttHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "heal")
+{
+    return await PartitionHarness.Heal(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "partial")
+{
+    return await PartitionHarness.Partial(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

@@ -13,13 +13,19 @@ internal sealed class NodeProcess : IDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Process _process;
 
-    private NodeProcess(Process process, int httpPort)
+    private NodeProcess(Process process, string host, int httpPort)
     {
         _process = process;
+        Host = host;
         HttpPort = httpPort;
     }
 
+    /// <summary>Where the node listens and the harness reaches its HTTP API.</summary>
+    public string Host { get; }
+
     public int HttpPort { get; }
+
+    public bool HasExited => _process.HasExited;
 
     public static string Binary()
     {
@@ -43,26 +49,29 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <param name="extra">More flags, e.g. the node's --tls-cert/--tls-key/--tls-ca.</param>
-    public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers, IEnumerable<string>? extra = null)
+    /// <param name="host">The node's --host (given only when not loopback): a network namespace's address, with its wrapper.</param>
+    /// <param name="wrapper">A command that runs dotnet (e.g. <c>ip netns exec NS</c>); none by default.</param>
+    public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers, IEnumerable<string>? extra = null,
+        string host = "127.0.0.1", IReadOnlyList<string>? wrapper = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         // SOLIDB_BENCH_LOGS=DIR keeps every node's output (info level) in DIR/<node>-<port>.log, to analyse a slow or failed run.
         var logs = Environment.GetEnvironmentVariable("SOLIDB_BENCH_LOGS");
-        foreach (var a in new[] { Binary(), "--node-id", nodeId, "--port", port.ToString(), "--http-port", httpPort.ToString(),
-                     "--data-dir", dataDir, "--log-level", string.IsNullOrEmpty(logs) ? "warning" : "info" })
+        List<string> command = [.. wrapper ?? [], "dotnet", Binary(), "--node-id", nodeId, "--port", port.ToString(), "--http-port", httpPort.ToString(),
+            "--data-dir", dataDir, "--log-level", string.IsNullOrEmpty(logs) ? "warning" : "info", .. extra ?? []];
+        if (host != "127.0.0.1")
         {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var a in extra ?? [])
-        {
-            info.ArgumentList.Add(a);
+            command.AddRange(["--host", host]);
         }
 
         if (peers.Length > 0)
         {
-            info.ArgumentList.Add("--cluster-peers");
-            info.ArgumentList.Add(peers);
+            command.AddRange(["--cluster-peers", peers]);
+        }
+
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1))
+        {
+            info.ArgumentList.Add(a);
         }
 
         var process = Process.Start(info)!;
@@ -72,14 +81,14 @@ internal sealed class NodeProcess : IDisposable
         process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new NodeProcess(process, httpPort);
+        return new NodeProcess(process, host, httpPort);
     }
 
     public async Task<JsonElement?> StatusAsync()
     {
         try
         {
-            return await Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/_api/cluster/status");
+            return await Http.GetFromJsonAsync<JsonElement>($"http://{Host}:{HttpPort}/_api/cluster/status");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -95,6 +104,9 @@ internal sealed class NodeProcess : IDisposable
         && statuses.All(s => s!.Value.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "Active") == members);
 
     public void Kill9() => _ = kill(_process.Id, 9);
+
+    /// <summary>SIGTERM: a graceful leave.</summary>
+    public void Terminate() => _ = kill(_process.Id, 15);
 
     public void Dispose()
     {

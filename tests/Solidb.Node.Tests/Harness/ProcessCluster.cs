@@ -2,23 +2,34 @@ using System.Text.Json;
 
 namespace Solidb.Node.Tests.Harness;
 
-/// <summary>N solidb processes on free ports that list each other as peers, each with its own data dir.</summary>
+/// <summary>
+/// N solidb processes that list each other as peers, each with its own data dir: on free loopback
+/// ports, or each on its own host of a <see cref="NetworkLab"/> (network namespace) with
+/// <c>--insecure</c>, so links between them can be cut.
+/// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
+    /// <summary>The ports of a node on its own namespace: nothing else listens there.</summary>
+    private const int NamespacePort = 6745;
+
     private readonly TempDir _root = new();
 
     private readonly Func<int, IEnumerable<string>> _perNode;
+    private readonly NetworkLab? _lab;
+    private readonly List<(int Port, int Http)> _ports;
 
-    private ProcessCluster(IReadOnlyList<(int Port, int Http)> ports, IEnumerable<string> extraArgs, Func<int, IEnumerable<string>>? perNode = null)
+    private ProcessCluster(IReadOnlyList<(int Port, int Http)> ports, IEnumerable<string> extraArgs, Func<int, IEnumerable<string>>? perNode = null,
+        NetworkLab? lab = null)
     {
         _perNode = perNode ?? (_ => []);
-        Ports = ports;
-        var peers = string.Join(",", ports.Select(p => $"127.0.0.1:{p.Port}"));
-        ExtraArgs = ["--cluster-peers", peers, .. extraArgs];
+        _lab = lab;
+        _ports = [.. ports];
+        var peers = string.Join(",", ports.Select((p, i) => $"{HostOf(i)}:{p.Port}"));
+        ExtraArgs = ["--cluster-peers", peers, .. (lab is null ? Array.Empty<string>() : ["--insecure"]), .. extraArgs];
         Nodes = ports.Select((p, i) => StartNode(i)).ToList();
     }
 
-    public IReadOnlyList<(int Port, int Http)> Ports { get; }
+    public IReadOnlyList<(int Port, int Http)> Ports => _ports;
     public IReadOnlyList<string> ExtraArgs { get; }
     public List<SolidbProcess> Nodes { get; }
 
@@ -29,7 +40,36 @@ public sealed class ProcessCluster : IAsyncDisposable
     public static ProcessCluster Start(int size, Func<int, IEnumerable<string>> perNode, params string[] extraArgs) =>
         new(Enumerable.Range(0, size).Select(_ => (FreePorts.Next(), FreePorts.Next())).ToList(), extraArgs, perNode);
 
+    /// <summary>
+    /// Starts <paramref name="size"/> nodes on the first hosts of <paramref name="lab"/> (which must
+    /// have them), one per network namespace; the lab outlives the cluster (dispose it after).
+    /// </summary>
+    public static ProcessCluster StartIn(NetworkLab lab, int size, params string[] extraArgs) =>
+        lab.Count < size
+            ? throw new ArgumentException($"the lab has {lab.Count} hosts, {size} needed")
+            : new(Enumerable.Repeat((NamespacePort, NamespacePort + 1), size).ToList(), extraArgs, lab: lab);
+
     public static string NodeIdOf(int index) => $"node{index + 1}";
+
+    /// <summary>
+    /// Starts one more node (the next id) that lists the cluster's original nodes as its peers and
+    /// is not among theirs, as a node added to a running cluster is; on a new lab host for a lab cluster.
+    /// </summary>
+    public SolidbProcess AddNode()
+    {
+        var index = Nodes.Count;
+        if (_lab is not null && _lab.AddHost() != index)
+        {
+            throw new InvalidOperationException("the lab's hosts and the cluster's nodes must match one to one");
+        }
+
+        _ports.Add(_lab is null ? (FreePorts.Next(), FreePorts.Next()) : (NamespacePort, NamespacePort + 1));
+        Nodes.Add(StartNode(index));
+        return Nodes[index];
+    }
+
+    /// <summary>Where node i listens: its lab host, or loopback.</summary>
+    public string HostOf(int index) => _lab?.Address(index) ?? "127.0.0.1";
 
     /// <summary>Starts node i again (same id, ports and data dir) after it exited.</summary>
     public SolidbProcess Restart(int index) => Nodes[index] = StartNode(index);
@@ -63,7 +103,8 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private SolidbProcess StartNode(int index) => SolidbProcess.Start(
         ["--node-id", NodeIdOf(index), .. ExtraArgs, .. _perNode(index)],
-        _root.Sub(NodeIdOf(index)), Ports[index].Port, Ports[index].Http);
+        _root.Sub(NodeIdOf(index)), Ports[index].Port, Ports[index].Http,
+        wrapper: _lab?.Wrapper(index), host: _lab is null ? null : HostOf(index));
 }
 
 /// <summary>A temporary directory removed on dispose.</summary>

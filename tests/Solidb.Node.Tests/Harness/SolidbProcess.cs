@@ -17,9 +17,10 @@ public sealed class SolidbProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private SolidbProcess(Process process, int port, int httpPort, string dataDir)
+    private SolidbProcess(Process process, string host, int port, int httpPort, string dataDir)
     {
         _process = process;
+        Host = host;
         Port = port;
         HttpPort = httpPort;
         DataDir = dataDir;
@@ -29,12 +30,14 @@ public sealed class SolidbProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The address it binds and the test reaches it on (127.0.0.1 unless started with a host).</summary>
+    public string Host { get; }
     public int Port { get; }
     public int HttpPort { get; }
     public string DataDir { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
-    public string Address => $"127.0.0.1:{Port}";
+    public string Address => $"{Host}:{Port}";
 
     public string StdOut
     {
@@ -52,8 +55,11 @@ public sealed class SolidbProcess : IAsyncDisposable
     /// </summary>
     /// <param name="wrapper">A command that runs solidb, which follows as its last arguments
     /// (e.g. <c>setpriv ...</c> or <c>unshare -m sh -c '...; exec "$@"' sh</c>); none by default.</param>
+    /// <param name="host">Where the node listens and the harness reaches its HTTP API: 127.0.0.1 unless
+    /// given (a network namespace's address, with that namespace's wrapper); passed as --host unless the args set it.</param>
     public static SolidbProcess Start(IEnumerable<string> args, string dataDir, int? port = null, int? httpPort = null,
-        IReadOnlyDictionary<string, string>? environment = null, bool addDefaults = true, IReadOnlyList<string>? wrapper = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool addDefaults = true, IReadOnlyList<string>? wrapper = null,
+        string? host = null)
     {
         var remote = port ?? FreePorts.Next();
         var http = httpPort ?? FreePorts.Next();
@@ -86,6 +92,10 @@ public sealed class SolidbProcess : IAsyncDisposable
             AddUnlessGiven(info, argList, "--port", remote.ToString(CultureInfo.InvariantCulture));
             AddUnlessGiven(info, argList, "--http-port", http.ToString(CultureInfo.InvariantCulture));
             AddUnlessGiven(info, argList, "--data-dir", dataDir);
+            if (host is not null)
+            {
+                AddUnlessGiven(info, argList, "--host", host);
+            }
         }
 
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("SOLIDB_", StringComparison.Ordinal)).ToList())
@@ -99,7 +109,7 @@ public sealed class SolidbProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        return new SolidbProcess(process, remote, http, dataDir);
+        return new SolidbProcess(process, host ?? "127.0.0.1", remote, http, dataDir);
     }
 
     /// <summary>Runs solidb to completion (for bad-input and --help cases).</summary>
@@ -115,7 +125,7 @@ public sealed class SolidbProcess : IAsyncDisposable
     {
         try
         {
-            return await Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/_api/cluster/status");
+            return await Http.GetFromJsonAsync<JsonElement>($"http://{Host}:{HttpPort}/_api/cluster/status");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
@@ -126,10 +136,10 @@ public sealed class SolidbProcess : IAsyncDisposable
     public async Task<JsonElement> StatusAsync() =>
         await TryStatusAsync() ?? throw new InvalidOperationException($"node on {HttpPort} did not answer; stderr: {StdErr}");
 
-    public async Task<HttpResponseMessage> GetAsync(string path) => await Http.GetAsync($"http://127.0.0.1:{HttpPort}{path}");
+    public async Task<HttpResponseMessage> GetAsync(string path) => await Http.GetAsync($"http://{Host}:{HttpPort}{path}");
 
     public async Task<HttpResponseMessage> PostAsync(string path) =>
-        await Http.PostAsync($"http://127.0.0.1:{HttpPort}{path}", content: null);
+        await Http.PostAsync($"http://{Host}:{HttpPort}{path}", content: null);
 
     public void Signal(int signal) => Signals.Send(_process.Id, signal);
 
