@@ -8,7 +8,7 @@ namespace Solidb.Cluster.Manager;
 /// counted per child on injected time. One more failure inside the window means restarting does
 /// not help (a failure that repeats, a constructor that cannot succeed).
 /// </summary>
-public sealed class RestartBudget(TimeProvider time, int maxRestarts = RestartBudget.MaxRestarts, TimeSpan? window = null)
+public sealed class ChildRestartBudget(TimeProvider time, int maxRestarts = ChildRestartBudget.MaxRestarts, TimeSpan? window = null)
 {
     public const int MaxRestarts = 3;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -48,21 +48,21 @@ public sealed class RestartBudget(TimeProvider time, int maxRestarts = RestartBu
 /// election). Every exception restarts the failed child, whatever its type: Resume would keep
 /// state an exception may have left half-updated, and Stop would leave the node without a
 /// capability it cannot run without. A restarted child asks for its wiring (<see cref="ChildWiring"/>).
-/// Within the <see cref="RestartBudget"/> only; a child that fails once more within the window is
+/// Within the <see cref="ChildRestartBudget"/> only; a child that fails once more within the window is
 /// stopped and this incarnation ends (a graceful leave), so the host starts a new one that rejoins
 /// with everything in memory rebuilt (and stops at start-up if the data dir is what fails).
 /// Each failure is logged in one line with the child and the cause (the stack trace at debug).
 /// </summary>
 public sealed class ChildSupervisor : OneForOneStrategy
 {
-    private readonly RestartBudget _budget;
+    private readonly ChildRestartBudget _budget;
     private readonly ActorSystem _system;
     private readonly ILoggingAdapter _log;
 
     public ChildSupervisor(TimeProvider time, ActorSystem system, ILoggingAdapter log)
         : base(Akka.Actor.Decider.From(Directive.Restart)) // unused: Handle decides, knowing the child
     {
-        _budget = new RestartBudget(time);
+        _budget = new ChildRestartBudget(time);
         _system = system;
         _log = log;
         LoggingEnabled = false; // Akka's own line would be an error with a stack trace; Handle logs one line
@@ -76,12 +76,12 @@ public sealed class ChildSupervisor : OneForOneStrategy
         if (_budget.TryRestart(name, out var used))
         {
             _log.Warning("Child '{0}' failed ({1}): restarting it ({2} of {3} restarts allowed within {4}s)", name, cause, used,
-                RestartBudget.MaxRestarts, RestartBudget.Window.TotalSeconds);
+                ChildRestartBudget.MaxRestarts, ChildRestartBudget.Window.TotalSeconds);
             return Directive.Restart;
         }
 
         _log.Error("Child '{0}' failed again ({1}) after {2} restarts within {3}s: stopping it and restarting the node as a new incarnation",
-            name, cause, used, RestartBudget.Window.TotalSeconds);
+            name, cause, used, ChildRestartBudget.Window.TotalSeconds);
         CoordinatedShutdown.Get(_system).Run(new SelfRestartReason(RestartCause.ChildFailing));
         return Directive.Stop;
     }

@@ -17,7 +17,7 @@ public sealed class RestartBudgetTests
     [Fact]
     public void A_child_gets_three_restarts_within_a_minute_and_not_a_fourth()
     {
-        var budget = new RestartBudget(_time);
+        var budget = new ChildRestartBudget(_time);
         for (var i = 1; i <= 3; i++)
         {
             Assert.True(budget.TryRestart("election", out var used));
@@ -32,7 +32,7 @@ public sealed class RestartBudgetTests
     [Fact]
     public void Restarts_older_than_the_window_no_longer_count()
     {
-        var budget = new RestartBudget(_time);
+        var budget = new ChildRestartBudget(_time);
         Assert.True(budget.TryRestart("heartbeat", out _));
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(budget.TryRestart("heartbeat", out _));
@@ -47,7 +47,7 @@ public sealed class RestartBudgetTests
     [Fact]
     public void Each_child_has_its_own_budget()
     {
-        var budget = new RestartBudget(_time, maxRestarts: 1);
+        var budget = new ChildRestartBudget(_time, maxRestarts: 1);
         Assert.True(budget.TryRestart("election", out _));
         Assert.False(budget.TryRestart("election", out _));
         Assert.True(budget.TryRestart("failure-detector", out _));
