@@ -44,16 +44,27 @@ internal static class PartitionHarness
         var runs = args.Length > 0 ? int.Parse(args[0]) : 5;
         var active = new List<double>();
         var leave = new List<double>();
+        var baseActive = new List<double>();
+        var baseLeave = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            var (a, l, detail) = await PartialOnce();
+            // The baseline, in the same run: the same join and leave with no link cut (process
+            // start-up of a fourth node is most of a join on a loaded machine).
+            var (ba, bl, _) = await PartialOnce(cut: false);
+            baseActive.Add(ba);
+            baseLeave.Add(bl);
+            var (a, l, detail) = await PartialOnce(cut: true);
             active.Add(a);
             leave.Add(l);
-            Console.WriteLine($"run {i + 1}: new node Active in all views {Format(a)}, SIGTERM -> gone from all views and exited {Format(l)} ({detail})");
+            Console.WriteLine($"run {i + 1}: new node Active in all views {Format(a)} (no cut: {Format(ba)}), SIGTERM -> gone from all views and exited {Format(l)} (no cut: {Format(bl)}) ({detail})");
         }
 
+        Summarize("no cut (baseline), start -> new node Active in all 4 views", baseActive);
         Summarize("during a leader-follower cut, start -> new node Active in all 4 views", active);
+        Summarize("no cut (baseline), SIGTERM -> node gone from the 3 views and exited", baseLeave);
         Summarize("during a leader-follower cut, SIGTERM -> node gone from the 3 views and exited", leave);
+        Console.WriteLine($"ratio cut/baseline (p50): join x{Samples.Median(active.Where(double.IsFinite).ToList()) / Samples.Median(baseActive.Where(double.IsFinite).ToList()):F2}, "
+                          + $"leave x{Samples.Median(leave.Where(double.IsFinite).ToList()) / Samples.Median(baseLeave.Where(double.IsFinite).ToList()):F2}");
         return 0;
     }
 
@@ -84,7 +95,7 @@ internal static class PartitionHarness
         return (healed is null ? double.NaN : ms, detail);
     }
 
-    private static async Task<(double Active, double Leave, string Detail)> PartialOnce()
+    private static async Task<(double Active, double Leave, string Detail)> PartialOnce(bool cut)
     {
         using var lab = NetworkLab.Create(3);
         using var cluster = new LabCluster(lab, 3);
@@ -97,8 +108,12 @@ internal static class PartitionHarness
         var (leader, term) = LeaderOf(formed[0]!.Value);
         var leaderIndex = Index(leader!);
         var follower = Enumerable.Range(0, 3).First(i => i != leaderIndex);
-        lab.Cut(leaderIndex, follower);
-        var cutTakenHold = await cluster.Until(s => State(s[leaderIndex], $"node{follower + 1}") is { } m
+        if (cut)
+        {
+            lab.Cut(leaderIndex, follower);
+        }
+
+        var cutTakenHold = !cut ? [] : await cluster.Until(s => State(s[leaderIndex], $"node{follower + 1}") is { } m
             && m.GetProperty("missed_heartbeats") is { ValueKind: JsonValueKind.Number } n && n.GetInt32() >= 10);
         if (cutTakenHold is null)
         {
