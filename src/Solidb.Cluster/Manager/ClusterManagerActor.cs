@@ -342,7 +342,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         var self = snapshot.Find(_node.NodeId);
         return new ClusterStatus(_node.NodeId, _node.Address, _node.HttpAddress, _node.Identity.Incarnation,
             self?.State ?? NodeState.Joining, snapshot.Leader, members, snapshot.Version, _node.StartedAt,
-            NodeContext.ModuleVersion, _node.Clock.Now(), _node.Counters.Snapshot(), _leader);
+            NodeContext.ModuleVersion, _node.Clock.Now(), _node.Counters.Snapshot(), _leader, _node.Restarts);
     }
 
     private void OnSubscribe(SubscribeMembership m)
