@@ -53,7 +53,7 @@ public sealed class RestartBudget(RestartSettings settings, TimeProvider time)
 
         _recent.Enqueue(now);
         var wait = TimeSpan.Zero;
-        if (_recent.Count > settings.MaxRestarts)
+        if (_backoffs > 0 || _recent.Count > settings.MaxRestarts)
         {
             _backoffs++;
             wait = BackoffAfter(_backoffs);
@@ -67,7 +67,7 @@ public sealed class RestartBudget(RestartSettings settings, TimeProvider time)
 
     /// <summary>The one log line of a back-off: how long, why, and the count.</summary>
     public string Describe(RestartDelay delay) => string.Create(CultureInfo.InvariantCulture,
-        $"backing off {Show(delay.Wait)} before the next incarnation: {delay.InWindow} restarts within {Show(settings.Window)} " +
+        $"backing off {Show(delay.Wait)} before the next incarnation: {delay.InWindow} restart{(delay.InWindow == 1 ? "" : "s")} within {Show(settings.Window)} " +
         $"(solidb.restart.max-restarts = {settings.MaxRestarts}), {delay.History.Count} since the process started; " +
         $"the last one: {Restarts.Describe(delay.History.LastCause ?? RestartCause.Downed)}");
 
