@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Identity;
@@ -41,13 +42,25 @@ public static class Program
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
 
             var rejoinOnly = false;
+            var budget = new RestartBudget(settings.Restart, TimeProvider.System);
             while (true)
             {
                 await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
-                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly), layered, tls);
+                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly, budget.History), layered, tls);
                 if (!next.IsRestart)
                 {
                     return code;
+                }
+
+                // A node that keeps ending its incarnations waits before the next one (solidb.restart).
+                var delay = budget.Record(next.Cause!.Value);
+                if (delay.BacksOff)
+                {
+                    Console.Error.WriteLine($"solidb: {budget.Describe(delay)}");
+                    if (!await BackOff(delay.Wait))
+                    {
+                        return ExitOk;
+                    }
                 }
 
                 // Self-healing: the cluster downed this incarnation (e.g. it was on the minority
@@ -112,6 +125,34 @@ public static class Program
         await app.WaitForShutdownAsync();
         var end = Restarts.Decide(CoordinatedShutdown.Get(system).ShutdownReason);
         return (end.Error is { } error ? Fail(ExitFailure, error) : ExitOk, end);
+    }
+
+    /// <summary>
+    /// Waits out a back-off between incarnations. No host runs meanwhile, so SIGTERM and Ctrl-C
+    /// are handled here: they end the wait and the process exits 0 (false), as they would from
+    /// a running incarnation.
+    /// </summary>
+    private static async Task<bool> BackOff(TimeSpan wait)
+    {
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        try
+        {
+            await Task.Delay(wait, TimeProvider.System, stop.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("solidb: stopped while backing off; exiting");
+            return false;
+        }
     }
 
     private static int Fail(int code, string message)

@@ -20,7 +20,7 @@ public sealed class ClockSpecs(ITestOutputHelper output) : TestKit(output: outpu
         InProcessCluster.Start(2, timeOf: i => i == 1 ? new OffsetTimeProvider(Behind) : TimeProvider.System);
 
     private static ActorSelection ClockOf(ClusterNode from, ClusterNode target) =>
-        from.System.ActorSelection(new RootActorPath(target.Address) / "user" / ClusterManagerActor.Name / ClockActor.Name);
+        from.System.ActorSelection(ModulePaths.Child(target.Address, ClockActor.Name));
 
     [Fact]
     public async Task An_event_from_a_node_ahead_orders_before_the_receivers_next_timestamp()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.TestKit.Xunit2;
+using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Specs.Harness;
 using Xunit;
@@ -181,6 +182,13 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
             Assert.Equal(NodeState.Active, rejoined.State);
             Assert.Equal(2, rejoined.Incarnation);
         }, Converge, Poll);
+
+        // Its status counts the restart (the harness restarts through the host's RestartBudget); the majority's count none.
+        var restarts = (await cluster[isolatedIndex].StatusAsync()).Restarts;
+        Assert.Equal(1, restarts.Count);
+        Assert.Contains(restarts.LastCause, new RestartCause?[] { RestartCause.Isolated, RestartCause.Quarantined });
+        Assert.NotNull(restarts.LastAt);
+        Assert.All(await Task.WhenAll(majority.Select(n => n.StatusAsync())), s => Assert.Equal(RestartHistory.None, s.Restarts));
     }
 
     [Fact]

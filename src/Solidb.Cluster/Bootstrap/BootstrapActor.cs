@@ -35,8 +35,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         var order = node.Settings.SeedOrder();
         _rule = new FormationRule(node.Time, node.Settings.Self.ToString(), order.Count, 4 * QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout);
         _peers = [.. order.Where(p => p != node.Settings.Self)
-            .Select(p => Context.ActorSelection(new RootActorPath(AkkaMembers.ToAddress(p.ToString(), _cluster.SelfAddress))
-                                                / "user" / ClusterManagerActor.Name / Name))];
+            .Select(p => Context.ActorSelection(ModulePaths.Child(AkkaMembers.ToAddress(p.ToString(), _cluster.SelfAddress), Name)))];
         Receive<FormationQuery>(OnQuery);
         Receive<FormationReply>(OnReply);
         Receive<Tick>(_ => OnTick());

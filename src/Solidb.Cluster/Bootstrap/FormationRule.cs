@@ -41,7 +41,7 @@ public sealed class FormationRule(TimeProvider time, string self, int configured
     private readonly Dictionary<string, (bool Member, long At)> _answers = new(StringComparer.Ordinal);
 
     /// <summary>The smallest count of unjoined configured nodes (self included) that may form a cluster.</summary>
-    public int Needed => configured / 2 + 1;
+    public int Needed => Election.Majority.Of(configured);
 
     public static bool MayForm(ClusterSettings settings, bool rejoinOnly)
     {

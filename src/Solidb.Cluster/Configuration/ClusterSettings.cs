@@ -26,6 +26,7 @@ public sealed record ClusterSettings
     public ElectionSettings Election { get; init; } = new();
     public ClockSettings Clock { get; init; } = new();
     public TlsSettings Tls { get; init; } = new();
+    public RestartSettings Restart { get; init; } = new();
 
     /// <summary>The address other nodes use for this node.</summary>
     public PeerAddress Self => new(PublicHost, Port);
@@ -81,6 +82,7 @@ public sealed record ClusterSettings
             Election = ElectionSettings.From(r),
             Clock = ClockSettings.From(r),
             Tls = TlsSettings.From(r),
+            Restart = RestartSettings.From(r),
         };
 
         if (settings.Election.TimeoutMin <= 2 * settings.Health.HeartbeatInterval)

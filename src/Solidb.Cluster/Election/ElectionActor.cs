@@ -40,8 +40,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new ElectionActor(node));
 
-    public static ActorPath PathAt(Akka.Actor.Address address) =>
-        new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
+    public static ActorPath PathAt(Akka.Actor.Address address) => ModulePaths.Child(address, Name);
 
     protected override void PreStart()
     {

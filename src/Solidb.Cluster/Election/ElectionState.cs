@@ -66,7 +66,7 @@ public sealed class ElectionState
     public int QuorumSize => Math.Max(_voters.Count, _vote.KnownVoters);
 
     /// <summary>How many voters may fail with a majority left: floor((voters - 1) / 2).</summary>
-    public int FailureTolerance => Math.Max(0, (_voters.Count - 1) / 2);
+    public int FailureTolerance => Majority.Tolerance(_voters.Count);
 
     /// <summary>Why the last save of the vote failed (the node then grants no vote and starts no election); null once a save succeeds.</summary>
     public string? PersistProblem => _vote.Problem;
@@ -349,7 +349,7 @@ public sealed class ElectionState
         ResetDeadline();
     }
 
-    private bool IsMajority(int count) => _voters.Contains(_self) && count * 2 > QuorumSize;
+    private bool IsMajority(int count) => _voters.Contains(_self) && Majority.Reached(count, of: QuorumSize);
 
     private int CountedVotes() => _votes.Count(_voters.Contains);
 

@@ -80,19 +80,3 @@ public sealed class VoteFile(string path, StorageHealth? health = null) : IVoteS
         health?.Succeeded(Path);
     }
 }
-
-/// <summary>A vote store in memory, for tests and simulations (a "crash" keeps the object).</summary>
-public sealed class InMemoryVoteStore : IVoteStore
-{
-    public PersistedVote Vote { get; private set; } = PersistedVote.Initial;
-
-    public int Saves { get; private set; }
-
-    public PersistedVote Load() => Vote;
-
-    public void Save(PersistedVote vote)
-    {
-        Vote = vote;
-        Saves++;
-    }
-}

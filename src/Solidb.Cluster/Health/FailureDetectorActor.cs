@@ -51,8 +51,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
 
     public static Props Props(NodeContext node) => Akka.Actor.Props.Create(() => new FailureDetectorActor(node));
 
-    public static ActorPath PathAt(Address address) =>
-        new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
+    public static ActorPath PathAt(Address address) => ModulePaths.Child(address, Name);
 
     protected override void PreStart()
     {

@@ -57,8 +57,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     public static Props Props(NodeContext node, IActorRef detector, IActorRef election) =>
         Akka.Actor.Props.Create(() => new HeartbeatActor(node, detector, election));
 
-    public static ActorPath PathAt(Address address) =>
-        new RootActorPath(address) / "user" / ClusterManagerActor.Name / Name;
+    public static ActorPath PathAt(Address address) => ModulePaths.Child(address, Name);
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(Beat), Beat.Instance, _node.Settings.Health.HeartbeatInterval);

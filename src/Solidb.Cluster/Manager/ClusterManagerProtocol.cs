@@ -16,6 +16,7 @@ public sealed record GetClusterStatus
 }
 
 /// <summary>The node's view of itself and of the cluster.</summary>
+/// <param name="Restarts">This process's restarts before the current incarnation (every cause).</param>
 public sealed record ClusterStatus(
     NodeId NodeId,
     string Address,
@@ -29,7 +30,8 @@ public sealed record ClusterStatus(
     string Version,
     HlcTimestamp Hlc,
     CountersSnapshot Counters,
-    LeaderInfo Election);
+    LeaderInfo Election,
+    RestartHistory Restarts);
 
 /// <summary>One member in the status: membership plus what this node's health monitoring knows of it.</summary>
 /// <param name="LastHeartbeatAgo">Null for this node itself and for peers it does not monitor.</param>

@@ -22,5 +22,5 @@ public static class DowningRule
 
     /// <summary>True when this node's view has a strict majority of the members Active.</summary>
     public static bool HasMajority(MembershipSnapshot snapshot) =>
-        snapshot.Members.Count(m => m.State == NodeState.Active) * 2 > snapshot.Members.Length;
+        Election.Majority.Reached(snapshot.Members.Count(m => m.State == NodeState.Active), of: snapshot.Members.Length); // over the members
 }

@@ -17,10 +17,10 @@ public sealed class IsolationWatch(TimeProvider time, TimeSpan rejoinAfter)
     public static bool IsIsolated(MembershipSnapshot snapshot, LeaderInfo leader)
     {
         var voters = snapshot.Members.Where(m => m.Admitted).ToList();
-        var majorityFailed = voters.Count > 1 && voters.Count(m => m.State == NodeState.Failed) * 2 > voters.Count;
+        var majorityFailed = voters.Count > 1 && Majority.Reached(voters.Count(m => m.State == NodeState.Failed), of: voters.Count); // over the voters
         // A node in no cluster yet (no admitted voters) is not isolated but unjoined: joining is
         // Akka's retry loop, and for a join-only incarnation, JoinWatch's.
-        var tooSmall = voters.Count > 0 && voters.Count * 2 <= leader.QuorumSize;
+        var tooSmall = voters.Count > 0 && !Majority.Reached(voters.Count, of: leader.QuorumSize); // over the election's quorum size
         return !leader.HasQuorum && (majorityFailed || tooSmall);
     }
 

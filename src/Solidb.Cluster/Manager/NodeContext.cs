@@ -64,6 +64,9 @@ public sealed class NodeContext
     /// </summary>
     public bool RejoinOnly { get; private init; }
 
+    /// <summary>The restarts of this process before this incarnation (the host's <see cref="RestartBudget"/>), for the status.</summary>
+    public RestartHistory Restarts { get; private init; } = RestartHistory.None;
+
     public NodeId NodeId => Identity.NodeId;
     public string Address => Settings.Self.ToString();
     public string HttpAddress => $"{(Settings.Tls.Http ? "https" : "http")}://{new PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
@@ -72,12 +75,13 @@ public sealed class NodeContext
     /// Builds the context of a node whose data dir is open: the clock starts above the bound the
     /// previous run persisted, and a fresh bound is persisted before anything is issued.
     /// </summary>
-    public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time, bool rejoinOnly = false)
+    public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time, bool rejoinOnly = false,
+        RestartHistory? restarts = null)
     {
         var storage = new StorageHealth();
         var votes = VoteFile.In(dataDir.Path, storage);
         votes.Load(); // a corrupt vote file stops start-up here, with its name, not later in an actor
-        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage) { RejoinOnly = rejoinOnly };
+        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage) { RejoinOnly = rejoinOnly, Restarts = restarts ?? RestartHistory.None };
         context.PersistClockBound();
         return context;
     }

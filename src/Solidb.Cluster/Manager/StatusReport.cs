@@ -24,6 +24,6 @@ public static class StatusReport
         var self = snapshot.Find(node.NodeId);
         return new ClusterStatus(node.NodeId, node.Address, node.HttpAddress, node.Identity.Incarnation,
             self?.State ?? NodeState.Joining, snapshot.Leader, members, snapshot.Version, node.StartedAt,
-            NodeContext.ModuleVersion, node.Clock.Now(), node.Counters.Snapshot(), leader);
+            NodeContext.ModuleVersion, node.Clock.Now(), node.Counters.Snapshot(), leader, node.Restarts);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
 using Solidb.Cluster.Stats;
@@ -22,12 +23,21 @@ public sealed record StatusResponse(
     bool HasQuorum,
     int Voters,
     int FailureTolerance,
-    CountersSnapshot Stats)
+    CountersSnapshot Stats,
+    RestartsResponse Restarts)
 {
     public static StatusResponse From(ClusterStatus s) => new(
         s.NodeId.Value, s.Address, s.HttpAddress, s.Incarnation, s.State, s.Election.Leader?.Value,
         s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version, s.Hlc.ToString(),
-        s.Election.Term, s.Election.ElectedAt?.ToString(), s.Election.HasQuorum, s.Election.Voters, s.Election.FailureTolerance, s.Counters);
+        s.Election.Term, s.Election.ElectedAt?.ToString(), s.Election.HasQuorum, s.Election.Voters, s.Election.FailureTolerance, s.Counters,
+        RestartsResponse.From(s.Restarts));
+}
+
+/// <summary>The process's self-restarts; <c>last_cause</c> is isolated, quarantined, join_timed_out or downed.</summary>
+public sealed record RestartsResponse(int Count, string? LastCause, DateTimeOffset? LastAt)
+{
+    public static RestartsResponse From(RestartHistory h) =>
+        new(h.Count, h.LastCause is { } cause ? JsonNamingPolicy.SnakeCaseLower.ConvertName(cause.ToString()) : null, h.LastAt);
 }
 
 public sealed record MemberResponse(

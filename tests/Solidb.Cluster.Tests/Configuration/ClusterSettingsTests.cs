@@ -21,6 +21,11 @@ public sealed class ClusterSettingsTests
     [InlineData("solidb.clock.max-offset = 0ms", "solidb.clock.max-offset", "0ms")]
     [InlineData("solidb.log-level = loud", "solidb.log-level", "loud")]
     [InlineData("solidb.node.id = \"no spaces\"", "solidb.node.id", "no spaces")]
+    [InlineData("solidb.restart.max-restarts = -1", "solidb.restart.max-restarts", "-1")]
+    [InlineData("solidb.restart.max-restarts = many", "solidb.restart.max-restarts", "many")]
+    [InlineData("solidb.restart.window = 0s", "solidb.restart.window", "0s")]
+    [InlineData("solidb.restart.backoff = soon", "solidb.restart.backoff", "soon")]
+    [InlineData("solidb.restart.max-backoff = 2d", "solidb.restart.max-backoff", "2d")]
     public void An_invalid_value_names_the_key_and_the_value(string hocon, string key, string value)
     {
         var e = Invalid(hocon);
@@ -37,6 +42,15 @@ public sealed class ClusterSettingsTests
         var e = Invalid("solidb.health { suspicion-threshold = 5, failure-threshold = 5 }");
 
         Assert.Equal("solidb.health.failure-threshold", e.Key);
+    }
+
+    [Fact]
+    public void Restart_max_backoff_may_not_be_below_backoff()
+    {
+        var e = Invalid("solidb.restart { backoff = 30s, max-backoff = 20s }");
+
+        Assert.Equal("solidb.restart.max-backoff", e.Key);
+        Assert.Contains("solidb.restart.backoff", e.Message);
     }
 
     [Fact]

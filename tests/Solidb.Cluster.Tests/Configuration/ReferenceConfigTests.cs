@@ -27,6 +27,10 @@ public sealed class ReferenceConfigTests
         Assert.Equal(TimeSpan.FromSeconds(3), s.Election.TimeoutMin);
         Assert.Equal(TimeSpan.FromMilliseconds(4500), s.Election.TimeoutMax);
         Assert.Equal(TimeSpan.FromSeconds(5), s.Bootstrap.SeedNodeTimeout);
+        Assert.Equal(5, s.Restart.MaxRestarts);
+        Assert.Equal(TimeSpan.FromMinutes(5), s.Restart.Window);
+        Assert.Equal(TimeSpan.FromSeconds(10), s.Restart.Backoff);
+        Assert.Equal(TimeSpan.FromMinutes(5), s.Restart.MaxBackoff);
     }
 
     [Fact]
@@ -38,6 +42,7 @@ public sealed class ReferenceConfigTests
         Assert.Equal(new ElectionSettings(), parsed.Election);
         Assert.Equal(new ClockSettings(), parsed.Clock);
         Assert.Equal(new BootstrapSettings(), parsed.Bootstrap);
+        Assert.Equal(new RestartSettings(), parsed.Restart);
     }
 
     [Fact]

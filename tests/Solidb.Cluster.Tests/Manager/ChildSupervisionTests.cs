@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Solidb.Cluster.Tests.Manager;
 
-public sealed class RestartBudgetTests
+public sealed class ChildRestartBudgetTests
 {
     private readonly FakeTimeProvider _time = new();
 
