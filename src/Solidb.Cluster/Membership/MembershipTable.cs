@@ -194,6 +194,7 @@ public sealed class MembershipTable(NodeId self)
             case (HealthSignal.Alive, NodeState.Failed):
                 // Confirmed failed but never downed (no quorum could down it, e.g. a 2-2 split):
                 // the same incarnation is alive after all.
+                entry.Heard = true;
                 Move(entry, entry.Up ? NodeState.Active : NodeState.Joining, TransitionCause.Refuted, "heard again before it was downed");
                 break;
             case (HealthSignal.Suspect, NodeState.Joining or NodeState.Active):

@@ -38,6 +38,7 @@ public static class NodeTransitions
         (NodeState.Unknown, NodeState.Active, TransitionCause.Refuted) => true,
         (NodeState.Unknown, NodeState.Joining, TransitionCause.Refuted) => true, // suspected before Akka admitted it
         (NodeState.Failed, NodeState.Active, TransitionCause.Refuted) => true,   // heard again before anyone downed it
+        (NodeState.Failed, NodeState.Joining, TransitionCause.Refuted) => true,  // the same, for a member Akka has not admitted yet
         (NodeState.Unknown, NodeState.Failed, TransitionCause.ConfirmedFailed) => true,
         (NodeState.Joining or NodeState.Active or NodeState.Unknown, NodeState.Leaving, TransitionCause.Left) => true,
         (NodeState.Joining or NodeState.Active or NodeState.Unknown or NodeState.Leaving, NodeState.Failed, TransitionCause.Downed) => true,

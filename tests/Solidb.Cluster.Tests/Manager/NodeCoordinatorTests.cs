@@ -319,4 +319,19 @@ public sealed class NodeCoordinatorTests
 
         Assert.NotNull(c.Snapshot.Find(C));
     }
+
+    [Fact]
+    public void A_Joining_member_confirmed_Failed_and_heard_again_before_anyone_downed_it_becomes_Active_once_Up()
+    {
+        var c = Coordinator();
+        c.MembersReset([M(A, MemberStatus.Up), M(B, MemberStatus.Joining)]);
+        c.Health(Fails(B));
+        Assert.Equal(NodeState.Failed, c.Snapshot.Find(B)!.State);
+
+        c.Health([(B, B.Value[^1], HealthSignal.Alive)]);
+        Assert.Equal(NodeState.Joining, c.Snapshot.Find(B)!.State);
+        c.MemberChanged(M(B, MemberStatus.Up));
+
+        Assert.Equal(NodeState.Active, c.Snapshot.Find(B)!.State);
+    }
 }

@@ -14,6 +14,7 @@ public sealed class NodeTransitionsTests
         (NodeState.Unknown, NodeState.Active, TransitionCause.Refuted),
         (NodeState.Unknown, NodeState.Joining, TransitionCause.Refuted),
         (NodeState.Failed, NodeState.Active, TransitionCause.Refuted),
+        (NodeState.Failed, NodeState.Joining, TransitionCause.Refuted),
         (NodeState.Unknown, NodeState.Failed, TransitionCause.ConfirmedFailed),
         (NodeState.Joining, NodeState.Leaving, TransitionCause.Left),
         (NodeState.Active, NodeState.Leaving, TransitionCause.Left),
@@ -47,17 +48,17 @@ public sealed class NodeTransitionsTests
         var unexpectedlyRejected = Allowed.Except(allowedByCode).ToList();
         Assert.True(unexpectedlyAllowed.Count == 0, "allowed but not in the table: " + string.Join(", ", unexpectedlyAllowed));
         Assert.True(unexpectedlyRejected.Count == 0, "in the table but rejected: " + string.Join(", ", unexpectedlyRejected));
-        Assert.Equal(14, allowedByCode.Count);
+        Assert.Equal(15, allowedByCode.Count);
     }
 
     [Fact]
-    public void Failed_leads_only_back_to_Active_when_refuted()
+    public void Failed_leads_only_back_to_Active_or_Joining_when_refuted()
     {
         foreach (var to in Enum.GetValues<NodeState>())
         {
             foreach (var cause in Enum.GetValues<TransitionCause>())
             {
-                var expected = to == NodeState.Active && cause == TransitionCause.Refuted;
+                var expected = to is NodeState.Active or NodeState.Joining && cause == TransitionCause.Refuted;
                 Assert.Equal(expected, NodeTransitions.IsAllowed(NodeState.Failed, to, cause));
             }
         }
@@ -76,13 +77,13 @@ public sealed class NodeTransitionsTests
     }
 
     [Fact]
-    public void Only_a_refuted_suspicion_of_a_member_never_admitted_moves_back_to_Joining()
+    public void Only_a_refuted_suspicion_or_failure_of_a_member_never_admitted_moves_back_to_Joining()
     {
         foreach (var from in Enum.GetValues<NodeState>())
         {
             foreach (var cause in Enum.GetValues<TransitionCause>())
             {
-                var expected = from == NodeState.Unknown && cause == TransitionCause.Refuted;
+                var expected = from is NodeState.Unknown or NodeState.Failed && cause == TransitionCause.Refuted;
                 Assert.Equal(expected, NodeTransitions.IsAllowed(from, NodeState.Joining, cause));
             }
         }
