@@ -127,16 +127,16 @@ internal sealed class ElectionHistory
         _last[o.Node] = o;
     }
 
-    public void Crashed(TimeSpan at, int node)
+    public void Crashed(TimeSpan at, int node, string why = "crashed")
     {
         _up[node] = false;
-        Changed(at, $"{Name(node)} crashed");
+        Changed(at, $"{Name(node)} {why}");
     }
 
-    public void Restarted(TimeSpan at, int node)
+    public void Restarted(TimeSpan at, int node, string why = "restarted")
     {
         _up[node] = true;
-        Changed(at, $"{Name(node)} restarted");
+        Changed(at, $"{Name(node)} {why}");
     }
 
     /// <param name="groupOf">Partition side of each node; nodes on different sides cannot talk.</param>

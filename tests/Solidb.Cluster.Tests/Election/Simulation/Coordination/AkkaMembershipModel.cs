@@ -1,0 +1,195 @@
+namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
+
+/// <summary>A member's status in the modelled Akka.Cluster gossip (Removed leaves a tombstone).</summary>
+internal enum SimStatus : byte
+{
+    Joining,
+    Up,
+    Leaving,
+    Down,
+}
+
+/// <summary>One address's member: uid = the node's incarnation; uid 0 = no member.</summary>
+internal readonly record struct Slot(int Uid, SimStatus Status)
+{
+    public bool Present => Uid != 0;
+}
+
+/// <summary>One node's gossip: a member per address (node index) and, per address, the highest uid removed.</summary>
+internal sealed class GossipView(int nodes)
+{
+    public Slot[] Members { get; } = new Slot[nodes];
+
+    public int[] RemovedUpTo { get; } = new int[nodes];
+
+    public GossipView Copy()
+    {
+        var copy = new GossipView(Members.Length);
+        Members.CopyTo(copy.Members, 0);
+        RemovedUpTo.CopyTo(copy.RemovedUpTo, 0);
+        return copy;
+    }
+
+    public bool Lists(int address, int uid) => Members[address] is { Present: true } s && s.Uid == uid;
+}
+
+/// <summary>
+/// A small, explicit model of Akka.Cluster membership for the simulation: each running
+/// incarnation holds its own gossip view (address = node index, uid = incarnation, status
+/// Joining/Up/Leaving/Down, Removed as a per-address tombstone "every uid up to this one is
+/// gone"). Views change locally and spread by gossip (merge: tombstones win, then the higher uid,
+/// then the later status), which the driver carries over the simulated network, so a change never
+/// crosses a partition and the other side catches up once healed.
+/// <para>Simplifications (stated so they can be judged): gossip is accepted only by a welcomed
+/// incarnation that the gossip lists and that lists the sender; there are no vector clocks (the
+/// merge above is monotone, which is all a status order needs); convergence, which Akka derives
+/// from "seen" sets and its reachability table, is read from the ground truth: every Up/Leaving,
+/// non-Down member of the leader's view is running, connected to the leader and not terminated;
+/// "terminated" is global: a quarantine by any node marks the uid (in production that node's
+/// Akka.Cluster marks it unreachable and gossips it); no WeaklyUp, no graceful leave (no Leaving
+/// is ever produced), no roles; the join handshake is one message to every peer and a welcome
+/// (the full view) back.</para>
+/// <para>Rules modelled as Akka has them: the leader is the lowest address among Up/Leaving
+/// members that are not terminated; only a converged leader moves Joining to Up, and removes a
+/// Down member only once it is terminated; a join of a new incarnation while the old one is still
+/// a member makes the receiver mark the old one Down and ignore the join (the newcomer retries);
+/// a node that sees itself Down or removed ends its incarnation.</para>
+/// </summary>
+internal sealed class AkkaMembershipModel(int nodes)
+{
+    private readonly GossipView?[] _views = new GossipView?[nodes];
+    private readonly HashSet<(int Address, int Uid)> _terminated = [];
+
+    /// <summary>(quarantining node, its incarnation, quarantined address, uid).</summary>
+    private readonly HashSet<(int By, int ByIncarnation, int Address, int Uid)> _quarantines = [];
+
+    public int NodeCount => nodes;
+
+    public GossipView? View(int node) => _views[node];
+
+    public bool Welcomed(int node) => _views[node] is not null;
+
+    public bool Terminated(int address, int uid) => _terminated.Contains((address, uid));
+
+    /// <summary>A new incarnation: in no cluster until welcomed or it forms one.</summary>
+    public void Reset(int node) => _views[node] = null;
+
+    public void Quarantine(int by, int byIncarnation, int address, int uid)
+    {
+        _quarantines.Add((by, byIncarnation, address, uid));
+        _terminated.Add((address, uid));
+    }
+
+    /// <summary>True when incarnation <paramref name="byIncarnation"/> of <paramref name="by"/> quarantined <paramref name="address"/>#<paramref name="uid"/>.</summary>
+    public bool Quarantined(int by, int byIncarnation, int address, int uid) => _quarantines.Contains((by, byIncarnation, address, uid));
+
+    /// <summary>Forms a cluster of one (the bootstrap rule allowed it): Up at once, as Akka's self-join leads to.</summary>
+    public GossipView Form(int node, int uid)
+    {
+        var view = new GossipView(nodes);
+        view.Members[node] = new Slot(uid, SimStatus.Up);
+        return view;
+    }
+
+    /// <summary>
+    /// A join of <paramref name="joiner"/>#<paramref name="uid"/> reaches a node whose view is <paramref name="view"/>:
+    /// the changed view, and whether to welcome the joiner.
+    /// </summary>
+    public static bool Join(GossipView view, int self, int joiner, int uid)
+    {
+        if (view.Members[self].Status is not (SimStatus.Up or SimStatus.Leaving) || uid <= view.RemovedUpTo[joiner])
+        {
+            return false;
+        }
+
+        var slot = view.Members[joiner];
+        if (!slot.Present)
+        {
+            view.Members[joiner] = new Slot(uid, SimStatus.Joining);
+            return true;
+        }
+
+        if (slot.Uid == uid)
+        {
+            return true;
+        }
+
+        if (slot.Uid < uid && slot.Status != SimStatus.Down)
+        {
+            view.Members[joiner] = slot with { Status = SimStatus.Down }; // a new incarnation: the old one must go first
+        }
+
+        return false;
+    }
+
+    /// <summary>Merges <paramref name="incoming"/> into <paramref name="view"/>.</summary>
+    public static void Merge(GossipView view, GossipView incoming)
+    {
+        for (var a = 0; a < view.Members.Length; a++)
+        {
+            var removed = Math.Max(view.RemovedUpTo[a], incoming.RemovedUpTo[a]);
+            view.RemovedUpTo[a] = removed;
+            var mine = view.Members[a].Uid > removed ? view.Members[a] : default;
+            var theirs = incoming.Members[a].Uid > removed ? incoming.Members[a] : default;
+            view.Members[a] = mine.Uid != theirs.Uid
+                ? (mine.Uid > theirs.Uid ? mine : theirs)
+                : new Slot(mine.Uid, (SimStatus)Math.Max((byte)mine.Status, (byte)theirs.Status));
+        }
+    }
+
+    /// <summary>The Akka leader of a view: the lowest address among Up/Leaving members not terminated.</summary>
+    public int? LeaderOf(GossipView view)
+    {
+        for (var a = 0; a < view.Members.Length; a++)
+        {
+            if (view.Members[a] is { Present: true, Status: SimStatus.Up or SimStatus.Leaving } s && !Terminated(a, s.Uid))
+            {
+                return a;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The leader's actions on its own view when <paramref name="converged"/>: Joining to Up, and
+    /// Down members that are terminated removed. True when something changed.
+    /// </summary>
+    public bool LeaderActions(GossipView view, int self, Func<int, int, bool> converged)
+    {
+        if (LeaderOf(view) != self)
+        {
+            return false;
+        }
+
+        for (var a = 0; a < view.Members.Length; a++)
+        {
+            if (view.Members[a] is { Present: true, Status: SimStatus.Up or SimStatus.Leaving } s && !converged(a, s.Uid))
+            {
+                return false;
+            }
+        }
+
+        var changed = false;
+        for (var a = 0; a < view.Members.Length; a++)
+        {
+            var s = view.Members[a];
+            if (s is { Present: true, Status: SimStatus.Joining })
+            {
+                view.Members[a] = s with { Status = SimStatus.Up };
+                changed = true;
+            }
+            else if (s is { Present: true, Status: SimStatus.Down } && Terminated(a, s.Uid))
+            {
+                view.RemovedUpTo[a] = Math.Max(view.RemovedUpTo[a], s.Uid);
+                view.Members[a] = default;
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Replaces a node's view (after a local change or a merge).</summary>
+    public void Set(int node, GossipView? view) => _views[node] = view;
+}

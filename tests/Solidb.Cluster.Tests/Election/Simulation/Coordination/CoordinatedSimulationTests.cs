@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Solidb.Cluster.Membership;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
+
+/// <summary>
+/// The deterministic simulation drives the node coordinator (<see cref="CoordinatedCluster"/>):
+/// seeded fault plans with kills, partitions and restarts, checked by <see cref="ElectionHistory"/>
+/// and <see cref="CoordinationHistory"/>.
+/// </summary>
+public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Seeds 0..9,999, each a 75 s run (faults for 40 s, then 35 s quiet), in parallel. Long runs:
+    /// SOLIDB_SIM_SEEDS (how many) and SOLIDB_SIM_FIRST_SEED (the first, default 0), e.g.
+    /// <c>SOLIDB_SIM_SEEDS=100000 dotnet test tests/Solidb.Cluster.Tests --filter Coordinated_ten_thousand_seeds</c>.
+    /// </summary>
+    [Fact(Skip = "not finished: about 9% of seeds still end unconverged (a member absent from one node's coordinator view), not yet triaged between the Akka model and the coordinator; run with SOLIDB_SIM_SEEDS=300 to see them")]
+    public void Coordinated_ten_thousand_seeds_keep_every_check()
+    {
+        var first = EnvironmentInt("SOLIDB_SIM_FIRST_SEED") ?? 0;
+        var count = EnvironmentInt("SOLIDB_SIM_SEEDS") ?? 10_000;
+        var failures = new ConcurrentBag<CoordinatedRun>();
+        long ends = 0, downs = 0, kills = 0;
+        var latest = TimeSpan.Zero;
+        var gate = new object();
+        var watch = Stopwatch.StartNew();
+
+        Parallel.For(first, first + count, seed =>
+        {
+            var run = CoordinatedRun.Execute(seed);
+            if (run.Failed)
+            {
+                failures.Add(run);
+            }
+
+            Interlocked.Add(ref ends, run.Cluster.History.Ends);
+            Interlocked.Add(ref downs, run.Cluster.History.Downs);
+            Interlocked.Add(ref kills, run.Plan.Crashes.Count);
+            if (run.Cluster.History.ConvergedAt is { } at)
+            {
+                lock (gate)
+                {
+                    latest = at - run.Plan.QuietFrom > latest ? at - run.Plan.QuietFrom : latest;
+                }
+            }
+        });
+
+        watch.Stop();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{count} seeds from {first} in {watch.Elapsed.TotalSeconds:0.0} s: {failures.Count} failed; {ends} incarnations ended by the coordinator " +
+            $"or by Akka, {downs} DownMember decisions, {kills} planned kills; latest convergence {latest.TotalSeconds:0} s after the last fault " +
+            $"(bound {CoordinationHistory.ConvergenceBound.TotalSeconds:0} s)"));
+        var failed = failures.OrderBy(r => r.Seed).ToList();
+        foreach (var run in failed.Take(20))
+        {
+            output.WriteLine(run.Report());
+        }
+
+        Assert.True(failed.Count == 0,
+            $"{failed.Count} of {count} seeds failed: {string.Join(", ", failed.Take(20).Select(r => r.Seed))}\n" +
+            string.Join("\n", failed.Take(3).Select(r => r.Report())));
+        if (count >= 10_000)
+        {
+            Assert.True(ends > count / 2, $"only {ends} incarnations ended themselves");
+            Assert.True(downs > count, $"only {downs} DownMember decisions");
+        }
+    }
+
+    private static int? EnvironmentInt(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+}
