@@ -103,6 +103,36 @@ public sealed class InProcessClusterSpecs(ITestOutputHelper output) : TestKit(ou
             seenBoth = changed.Snapshot.Members.Count(m => m.State == NodeState.Active) == 2;
         }
     }
+
+    [Fact]
+    public async Task Unsubscribing_one_stream_leaves_the_other()
+    {
+        await using var cluster = InProcessCluster.Start(3);
+        await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
+        var node = cluster[0];
+        var onlyLeader = CreateTestProbe(node.System);
+        var onlyMembership = CreateTestProbe(node.System);
+        foreach (var probe in new[] { onlyLeader, onlyMembership })
+        {
+            node.Manager.Tell(new SubscribeMembership(probe.Ref));
+            node.Manager.Tell(new Election.SubscribeLeader(probe.Ref));
+            await probe.ExpectMsgAsync<MembershipChanged>(Converge);
+            await probe.ExpectMsgAsync<Election.LeaderChanged>(Converge);
+        }
+
+        node.Manager.Tell(new UnsubscribeMembership(onlyLeader.Ref));
+        node.Manager.Tell(new Election.UnsubscribeLeader(onlyMembership.Ref));
+        // A leave changes both: the member list, and the leader's voter count.
+        cluster[2].Manager.Tell(LeaveCluster.Instance);
+
+        var leader = await onlyLeader.FishForMessageAsync(m => m is Election.LeaderChanged { Info.Voters: 2 } || m is MembershipChanged, Converge);
+        Assert.IsType<Election.LeaderChanged>(leader);
+        var membership = await onlyMembership.FishForMessageAsync(m => m is MembershipChanged c && c.Snapshot.Members.Length == 2 || m is Election.LeaderChanged, Converge);
+        Assert.IsType<MembershipChanged>(membership);
+        // Nothing of the ended streams trails in.
+        Assert.DoesNotContain(onlyLeader.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m), m => m is MembershipChanged);
+        Assert.DoesNotContain(onlyMembership.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m), m => m is Election.LeaderChanged);
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

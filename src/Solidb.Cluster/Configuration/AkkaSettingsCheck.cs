@@ -13,6 +13,9 @@ public static class AkkaSettingsCheck
 {
     private static readonly string[] Providers = ["cluster", "Akka.Cluster.ClusterActorRefProvider, Akka.Cluster"];
 
+    /// <summary>Akka.Cluster's failure detector in a SoliDB node: <see cref="Manager.NeverUnreachable"/>.</summary>
+    public const string DetectorClass = "Solidb.Cluster.Manager.NeverUnreachable, Solidb.Cluster";
+
     public static void Validate(Config layered)
     {
         var full = layered
@@ -25,6 +28,16 @@ public static class AkkaSettingsCheck
             if (!Providers.Contains(provider))
             {
                 throw SettingsException.Invalid("akka.actor.provider", provider, "a SoliDB node runs Akka.Cluster: cluster");
+            }
+
+            // The module's detector is the one truth about reachability (docs/membership.md): with
+            // Akka's own detector back, the leader would down a live member a partial partition
+            // hides from one other member (it reads Akka's unreachability as a quarantine).
+            var detector = full.GetString("akka.cluster.failure-detector.implementation-class", "");
+            if (detector != DetectorClass)
+            {
+                throw SettingsException.Invalid("akka.cluster.failure-detector.implementation-class", detector,
+                    $"the module's own failure detector decides reachability (docs/membership.md): {DetectorClass}");
             }
 
             _ = new Akka.Remote.RemoteSettings(full);

@@ -18,7 +18,6 @@ namespace Solidb.Cluster.Health;
 public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 {
     public const string Name = "heartbeat";
-    private const int MaxPendingPerPeer = 16;
 
     private readonly NodeContext _node;
     private readonly IActorRef _detector;
@@ -26,7 +25,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _selfUid = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.Uid;
     private readonly Address _selfAddress = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
-    private readonly Dictionary<NodeId, (long Seq, long SentAt)[]> _pending = [];
+    private readonly RoundTrips _roundTrips;
     private readonly Dictionary<long, (IActorRef Requester, NodeId Target, long TargetUid, long RequesterSeq)> _probesForOthers = [];
     private ImmutableArray<MonitoredPeer> _peers = [];
     private ImmutableArray<MonitoredPeer> _members = [];
@@ -38,6 +37,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         _node = node;
         _detector = detector;
         _election = election;
+        _roundTrips = new RoundTrips(node.Time);
         Receive<ElectionView>(v => _view = v);
         Receive<MonitorPeers>(OnMonitorPeers);
         Receive<Beat>(_ => SendHeartbeats());
@@ -78,15 +78,11 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     {
         _peers = m.Peers;
         _members = m.Members;
-        foreach (var gone in _pending.Keys.Where(id => !m.Peers.Any(p => p.NodeId == id)).ToList())
-        {
-            _pending.Remove(gone);
-        }
+        _roundTrips.Retain(m.Peers.Select(p => p.NodeId));
     }
 
     private void SendHeartbeats()
     {
-        var now = _node.Time.GetTimestamp();
         // A leader reaches every voter, so each follower hears it (and answers) every interval.
         var targets = _view.IsLeader
             ? _peers.Concat(_members.Where(m => _view.Voters.Contains(m.NodeId))).DistinctBy(p => p.NodeId)
@@ -94,7 +90,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         foreach (var peer in targets)
         {
             var seq = ++_seq;
-            Remember(peer.NodeId, seq, now);
+            _roundTrips.Sent(peer.NodeId, seq);
             Send(Context.ActorSelection(PathAt(peer.Address)),
                 new Heartbeat(_node.NodeId.Value, _selfUid, seq, _view.Term, _view.IsLeader, _view.ElectedAt, _node.Gate.Stamp()));
             _node.Counters.HeartbeatSent();
@@ -121,17 +117,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
             return;
         }
 
-        TimeSpan? rtt = null;
-        if (_pending.TryGetValue(from, out var ring))
-        {
-            var slot = ring[m.Seq % MaxPendingPerPeer];
-            if (slot.Seq == m.Seq)
-            {
-                rtt = _node.Time.GetElapsedTime(slot.SentAt);
-            }
-        }
-
-        _detector.Tell(new HeardFrom(from, m.FromUid, rtt));
+        _detector.Tell(new HeardFrom(from, m.FromUid, _roundTrips.Answered(from, m.Seq)));
         _election.Tell(new HeartbeatAckObserved(from, m.Term));
     }
 
@@ -211,16 +197,6 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
         var self = Self;
         Context.System.Scheduler.Advanced.ScheduleOnce(delay, () => to.Tell(message, self));
-    }
-
-    private void Remember(NodeId peer, long seq, long sentAt)
-    {
-        if (!_pending.TryGetValue(peer, out var ring))
-        {
-            _pending[peer] = ring = new (long, long)[MaxPendingPerPeer];
-        }
-
-        ring[seq % MaxPendingPerPeer] = (seq, sentAt);
     }
 
     private sealed record Beat

@@ -62,6 +62,39 @@ internal sealed class AkkaSide(ActorSystem system, NodeContext node)
         CoordinatedShutdown.Get(system).Run(new SelfRestartReason(r.Cause));
     }
 
+    /// <summary>
+    /// Asks Akka.Cluster to send its full gossip to every other member. Akka.NET (1.5.74) tells a
+    /// peer which nodes have seen the current gossip version only in full gossip, never in the
+    /// gossip status it sends to a peer that it believes has seen that version; so when the Akka
+    /// leader cannot reach one member directly (a partial partition), the news that this member
+    /// saw the version reaches the leader only by chance, and the leader can wait indefinitely for
+    /// convergence (no join, no leave). One full gossip per member per heartbeat interval carries
+    /// it around any cut link (Akka's JVM implementation sends a seen digest for this instead).
+    /// The message is Akka.Cluster's internal <c>SendGossipTo</c>; <see cref="GossipPushSupported"/>
+    /// is false (and nothing is sent) if a future Akka version drops it.
+    /// </summary>
+    public void ShareGossip()
+    {
+        if (SendGossipTo is null)
+        {
+            return;
+        }
+
+        var daemon = system.ActorSelection("/system/cluster/core/daemon");
+        foreach (var member in _cluster.State.Members.Where(m => !m.Address.Equals(_cluster.SelfAddress)
+                     && m.Status is not (MemberStatus.Down or MemberStatus.Removed)))
+        {
+            daemon.Tell(Activator.CreateInstance(SendGossipTo, member.Address)!, ActorRefs.NoSender);
+        }
+    }
+
+    /// <summary>Akka.Cluster's internal message that makes its daemon send full gossip to an address.</summary>
+    internal static readonly Type? SendGossipTo =
+        typeof(Akka.Cluster.Cluster).Assembly.GetType("Akka.Cluster.InternalClusterAction+SendGossipTo") is { } t
+        && t.GetConstructor([typeof(Address)]) is not null ? t : null;
+
+    public static bool GossipPushSupported => SendGossipTo is not null;
+
     public void Leave() => _cluster.Leave(_cluster.SelfAddress);
 
     public void Subscribe(IActorRef subscriber) => _cluster.Subscribe(subscriber, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,

@@ -42,7 +42,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<HealthStats>(s => _health = s);
         Receive<Introduce>(OnIntroduce);
         Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(e => Carry(_coordinator.QuarantinedByPeer(AkkaMembers.HostPort(e.RemoteAddress))));
-        Receive<Tick>(_ => Carry(_coordinator.Tick(_akka.Standing)));
+        Receive<Tick>(_ =>
+        {
+            _akka.ShareGossip();
+            Carry(_coordinator.Tick(_akka.Standing));
+        });
         Receive<GetLeader>(_ => Sender.Tell(_coordinator.Leader));
         Receive<GetClusterStatus>(_ => Sender.Tell(StatusReport.Build(_node, _coordinator.Snapshot, _health, _coordinator.Leader)));
         Receive<SubscribeMembership>(m => Subscribe(Feed.Membership, m.Subscriber, new MembershipChanged(_coordinator.Snapshot)));

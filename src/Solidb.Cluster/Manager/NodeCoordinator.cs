@@ -287,6 +287,14 @@ public sealed class NodeCoordinator
 
     private void Apply(TableChange change)
     {
+        // The leader's address is looked up in the table: a leader that was not a member yet when
+        // the election named it (a member event can trail the election) is set as soon as it is.
+        if (Leader.Leader is { } leader && change.Snapshot.Leader != leader && change.Snapshot.Find(leader) is not null)
+        {
+            var withLeader = _table.SetLeader(LeaderAddress());
+            change = new TableChange(withLeader.Snapshot, [.. change.Applied, .. withLeader.Applied], [.. change.Rejected, .. withLeader.Rejected]);
+        }
+
         foreach (var t in change.Applied)
         {
             _out.Add(new LogLine(LogLevel.InfoLevel, $"Member {t.NodeId}: {t.From?.ToString() ?? "(new)"} -> {t.To?.ToString() ?? "(removed)"} ({t.Why})"));

@@ -13,7 +13,7 @@ namespace Solidb.Cluster.Membership;
 public sealed class MembershipTable(NodeId self)
 {
     private readonly Dictionary<NodeId, Entry> _entries = [];
-    private readonly HashSet<long> _retiredUids = [];
+    private readonly HashSet<(NodeId Id, long Uid)> _retired = []; // incarnations replaced or removed
     private readonly Dictionary<long, (NodeId Id, string Address, string HttpAddress, long Incarnation)> _earlyIntroductions = [];
     private string? _leaderAddress;
     private List<Transition> _applied = [];
@@ -84,7 +84,7 @@ public sealed class MembershipTable(NodeId self)
                 entry.Incarnation = incarnation;
             }
         }
-        else if (!_retiredUids.Contains(uid))
+        else if (!_retired.Contains((id, uid)))
         {
             _earlyIntroductions[uid] = (id, address, httpAddress, incarnation);
             if (_earlyIntroductions.Count > 64)
@@ -101,7 +101,7 @@ public sealed class MembershipTable(NodeId self)
 
     private void ObserveOne(ObservedMember m)
     {
-        if (_retiredUids.Contains(m.Uid))
+        if (_retired.Contains((m.NodeId, m.Uid)))
         {
             return; // a late event about an incarnation that was already replaced or removed
         }
@@ -121,11 +121,11 @@ public sealed class MembershipTable(NodeId self)
         {
             if (m.Status is MemberStatus.Removed or MemberStatus.Down)
             {
-                _retiredUids.Add(m.Uid);
+                _retired.Add((m.NodeId, m.Uid));
                 return;
             }
 
-            _retiredUids.Add(entry.Uid);
+            _retired.Add((entry.NodeId, entry.Uid));
             var replaced = NewEntry(m);
             _entries[m.NodeId] = replaced;
             _applied.Add(new Transition(m.NodeId, entry.State, NodeState.Joining, $"new incarnation (was {entry.State})"));
@@ -223,7 +223,7 @@ public sealed class MembershipTable(NodeId self)
     private void Remove(Entry entry, string why)
     {
         _entries.Remove(entry.NodeId);
-        _retiredUids.Add(entry.Uid);
+        _retired.Add((entry.NodeId, entry.Uid));
         _applied.Add(new Transition(entry.NodeId, entry.State, null, why));
     }
 

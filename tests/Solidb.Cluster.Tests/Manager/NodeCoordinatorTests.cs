@@ -294,4 +294,29 @@ public sealed class NodeCoordinatorTests
 
         Assert.Empty(c.Tick(UpStanding).OfType<QuarantineMember>());
     }
+
+    [Fact]
+    public void A_leader_named_before_it_is_a_member_is_in_the_snapshot_once_it_joins_without_a_second_leader_input()
+    {
+        var c = Coordinator();
+        c.MembersReset([M(A, MemberStatus.Up)]);
+        c.LeaderChanged(Leading(B)); // the election names B before this node's Akka view lists it
+        Assert.Null(c.Snapshot.Leader);
+
+        var joined = c.MemberChanged(M(B, MemberStatus.Up));
+
+        Assert.Equal(B, Assert.Single(joined.OfType<PublishMembership>()).Snapshot.Leader);
+    }
+
+    [Fact]
+    public void Another_nodes_retired_uid_never_hides_a_member_with_the_same_number()
+    {
+        var c = Coordinator();
+        c.MembersReset([M(A, MemberStatus.Up), M(B, MemberStatus.Up, uid: 7)]);
+        c.MemberChanged(M(B, MemberStatus.Removed, uid: 7));
+
+        c.MemberChanged(M(C, MemberStatus.Up, uid: 7)); // a different node whose uid happens to be equal
+
+        Assert.NotNull(c.Snapshot.Find(C));
+    }
 }
