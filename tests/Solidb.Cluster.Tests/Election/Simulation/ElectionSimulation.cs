@@ -361,7 +361,9 @@ internal sealed class ElectionSimulation
 
         if (!node.Up || !_network.Connected(m.From, m.To)
             || (node.Incarnation != m.ToIncarnation && _random.Next(2) == 0)
-            || (_layer is not null && !_layer.LinkOpen(m.From, m.FromIncarnation, m.To, node.Incarnation)))
+            || (_layer is not null && (!_layer.LinkOpen(m.From, m.FromIncarnation, m.To, node.Incarnation)
+                || !_layer.Accepts(m.To, m.From, m.FromIncarnation, m.Kind is MessageKind.Heartbeat or MessageKind.HeartbeatAck)
+                || !_layer.Accepts(m.From, m.To, node.Incarnation, m.Kind is MessageKind.Heartbeat or MessageKind.HeartbeatAck))))
         {
             MessagesLost++;
             return;

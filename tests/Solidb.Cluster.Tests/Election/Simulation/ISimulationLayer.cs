@@ -29,6 +29,15 @@ internal interface ISimulationLayer
     /// <summary>The uid the health policy knows incarnation <paramref name="incarnation"/> of <paramref name="node"/> by.</summary>
     long Uid(int node, int incarnation);
 
+    /// <summary>
+    /// False when the node <paramref name="to"/> refuses an election message (heartbeat, ack, vote)
+    /// from incarnation <paramref name="fromIncarnation"/> of <paramref name="from"/> as production's
+    /// Inbound check does (the sender is not the member at its address; <paramref name="uidChecked"/>:
+    /// the message claims its sender's incarnation, as heartbeats and acks do). The simulation also
+    /// asks it the other way round: production sends only to the members of the sender's snapshot.
+    /// </summary>
+    bool Accepts(int to, int from, int fromIncarnation, bool uidChecked);
+
     /// <summary>False when a transport refuses this pair of incarnations (a quarantine).</summary>
     bool LinkOpen(int from, int fromIncarnation, int to, int toIncarnation);
 }

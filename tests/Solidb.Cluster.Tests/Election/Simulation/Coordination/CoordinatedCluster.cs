@@ -41,6 +41,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     private readonly bool[] _rejoinOnly;
     private readonly TimeSpan[] _startedAt;
     private readonly (int Uid, TimeSpan At)[,] _lastHeard;
+    private readonly (int Uid, TimeSpan Longest)[,] _longestSilence;
 
     /// <param name="signals">Test seam: what reaches the coordinator of a node from its health policy (default: the signals as they are).</param>
     public CoordinatedCluster(ElectionSimulation sim,
@@ -57,6 +58,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         _rejoinOnly = new bool[_n];
         _startedAt = new TimeSpan[_n];
         _lastHeard = new (int, TimeSpan)[_n, _n];
+        _longestSilence = new (int, TimeSpan)[_n, _n];
     }
 
     public AkkaMembershipModel Model { get; }
@@ -77,6 +79,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         for (var p = 0; p < _n; p++)
         {
             _lastHeard[i, p] = default;
+            _longestSilence[i, p] = default;
         }
 
         Model.Reset(i);
@@ -135,7 +138,57 @@ internal sealed class CoordinatedCluster : ISimulationLayer
 
     private static int IncarnationOf(long uid) => (int)(uid / 1000);
 
-    public void Heard(SimNode node, int peer, int incarnation) => _lastHeard[node.Index, peer] = (incarnation, _sim.Now);
+    public void Heard(SimNode node, int peer, int incarnation)
+    {
+        var uid = incarnation;
+        var silence = Silence(node.Index, peer, uid);
+        if (_longestSilence[node.Index, peer].Uid != uid || silence > _longestSilence[node.Index, peer].Longest)
+        {
+            _longestSilence[node.Index, peer] = (uid, _longestSilence[node.Index, peer].Uid == uid
+                ? Max(silence, _longestSilence[node.Index, peer].Longest) : silence);
+        }
+
+        _lastHeard[node.Index, peer] = (incarnation, _sim.Now);
+    }
+
+    /// <summary>
+    /// Production's Inbound check on election messages (the sender must be the member at its
+    /// address in the receiver's published snapshot; heartbeats and acks: in the incarnation they
+    /// claim), applied where the receiver's standing is known: once it is in a cluster, a sender its
+    /// snapshot does not list, or lists in a newer incarnation, is refused. A sender it cannot judge
+    /// (the receiver is in no cluster yet, or the sender is a newer incarnation than the one it
+    /// lists) is let through, a superset of what production admits: the simulation's election keeps
+    /// every configured node a voter and does not wait for membership, so its liveness bounds stay
+    /// those of the election simulation.
+    /// </summary>
+    public bool Accepts(int to, int from, int fromIncarnation, bool uidChecked)
+    {
+        if (_coordinators[to] is not { } coordinator)
+        {
+            return true; // the incarnation is ending
+        }
+
+        if (coordinator.Snapshot.Find(_sim.IdOf(from)) is { } member)
+        {
+            return !uidChecked || member.Uid <= Uid(from, fromIncarnation);
+        }
+
+        return !Model.Welcomed(to);
+    }
+
+    /// <summary>
+    /// The longest stretch in which <paramref name="node"/>'s current incarnation heard nothing
+    /// from incarnation <paramref name="uid"/> of <paramref name="peer"/>, up to now (a Failed
+    /// verdict stays until the member is downed, so any such stretch can justify a later down).
+    /// </summary>
+    public TimeSpan LongestSilence(int node, int peer, int uid)
+    {
+        var now = Silence(node, peer, uid);
+        var longest = _longestSilence[node, peer];
+        return longest.Uid == uid ? Max(now, longest.Longest) : now;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public bool LinkOpen(int from, int fromIncarnation, int to, int toIncarnation) =>
         !Model.Quarantined(to, toIncarnation, from, fromIncarnation) && !Model.Quarantined(from, fromIncarnation, to, toIncarnation);
@@ -393,7 +446,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     {
         var target = _sim.IndexOf(d.NodeId);
         var uid = IncarnationOf(d.Uid);
-        History.Downed(_sim.Now, node, target, uid, Running(target, uid), Silence(node.Index, target, uid));
+        History.Downed(_sim.Now, node, target, uid, Running(target, uid), LongestSilence(node.Index, target, uid));
         if (Model.View(node.Index) is { } view && view.Lists(target, uid) && view.Members[target].Status != SimStatus.Down)
         {
             var copy = view.Copy();
@@ -401,6 +454,12 @@ internal sealed class CoordinatedCluster : ISimulationLayer
             Change(node, copy);
         }
     }
+
+    /// <summary>True when some other running node's gossip has this incarnation Down, removed or replaced: the cluster expelled it.</summary>
+    private bool Expelled(int node, int incarnation) =>
+        Enumerable.Range(0, _n).Any(p => p != node && _sim.Nodes[p].Up && Model.View(p) is { } v
+            && (v.RemovedUpTo[node] >= incarnation || v.Members[node].Uid > incarnation
+                || v.Members[node] is { Status: SimStatus.Down } s && s.Uid == incarnation));
 
     /// <summary>Ends the node's incarnation once the current event is done; the host starts the next one after a short delay.</summary>
     private void End(SimNode node, IncarnationEnd end, string why)
@@ -415,7 +474,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
                 return;
             }
 
-            History.Ended(_sim.Now, i, incarnation, end, why);
+            History.Ended(_sim.Now, i, incarnation, end, why, Expelled(i, incarnation));
             _sim.Crash(i, $"#{incarnation} {why}: {end.Cause} -> {end.Next}");
             if (end.Next == NextIncarnation.Exit)
             {

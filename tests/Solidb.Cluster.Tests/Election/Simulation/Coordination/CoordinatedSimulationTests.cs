@@ -19,7 +19,7 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
     /// SOLIDB_SIM_SEEDS (how many) and SOLIDB_SIM_FIRST_SEED (the first, default 0), e.g.
     /// <c>SOLIDB_SIM_SEEDS=100000 dotnet test tests/Solidb.Cluster.Tests --filter Coordinated_ten_thousand_seeds</c>.
     /// </summary>
-    [Fact(Skip = "not finished: about 9% of seeds still end unconverged (a member absent from one node's coordinator view), not yet triaged between the Akka model and the coordinator; run with SOLIDB_SIM_SEEDS=300 to see them")]
+    [Fact(Skip = "not finished: about 1.6% of seeds (16 of 1,000) still fail, mostly check (d) (a member absent, Joining or Failed in one node's coordinator view) and the election's liveness while a majority's members do not list each other yet; not yet triaged between the Akka model and the coordinator; run with SOLIDB_SIM_SEEDS=1000 to see them")]
     public void Coordinated_ten_thousand_seeds_keep_every_check()
     {
         var first = EnvironmentInt("SOLIDB_SIM_FIRST_SEED") ?? 0;
@@ -56,6 +56,11 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
             $"or by Akka, {downs} DownMember decisions, {kills} planned kills; latest convergence {latest.TotalSeconds:0} s after the last fault " +
             $"(bound {CoordinationHistory.ConvergenceBound.TotalSeconds:0} s)"));
         var failed = failures.OrderBy(r => r.Seed).ToList();
+        foreach (var run in failed)
+        {
+            output.WriteLine($"seed {run.Seed}: {run.History.Failures[0].Message}");
+        }
+
         foreach (var run in failed.Take(20))
         {
             output.WriteLine(run.Report());

@@ -10,14 +10,20 @@ namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
 /// <list type="number">
 /// <item>(b) downing safety, at every DownMember decision: the deciding incarnation is, at that
 /// moment, Leader with HasQuorum in its election state; and the incarnation it downs is not
-/// running any more, or the decider's incarnation has received nothing from it (no heartbeat, no
-/// answer) for at least the failure threshold times the heartbeat interval (5 s), counted from the
-/// decider's own start when it never heard it. The simulation has no indirect probes, so this is
-/// exactly the detector's rule, checked on the ground truth of deliveries.</item>
+/// running any more, or the decider's incarnation has, at some point of its life before the
+/// decision, received nothing from it (no heartbeat, no answer) for at least the failure threshold
+/// times the heartbeat interval (5 s), counted from the decider's own start when it never heard it.
+/// "At some point", not "just before": a Failed verdict stays in the table until the member is
+/// downed (only a heard-again member that nobody downed is refuted), and the DownMember decision
+/// is repeated every tick until the down is seen, so a leader may down a member it hears again
+/// since the heal. The simulation has no indirect probes, so this is exactly the detector's rule,
+/// checked on the ground truth of deliveries.</item>
 /// <item>(c) no restart of a healthy node: no incarnation ends itself (restart, or Down seen in the
 /// gossip) while it has been, for <see cref="StableWindow"/> or longer, in a set of nodes that is
 /// a majority, all up in the same incarnations, on one side and on lossless links (the election
-/// history's healthy windows). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
+/// history's healthy windows), unless the cluster had expelled it (another running node's gossip
+/// has it Down, removed or replaced: e.g. removed during the faults while cut off, it then finds
+/// itself without a quorum and restarts, which is the recovery, not a loop). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
 /// detection (5 s) that could precede them.</item>
 /// <item>(d) liveness after the faults: from <see cref="ConvergenceBound"/> after the last fault to
 /// the end, sampled every second, every node runs, every coordinator's view lists every node once,
@@ -35,14 +41,14 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
     public static readonly TimeSpan StableWindow = TimeSpan.FromSeconds(20);
     public static readonly TimeSpan ConvergenceBound = TimeSpan.FromSeconds(25);
 
-    private readonly List<(TimeSpan At, int Node, int Incarnation, string Why)> _ends = [];
+    private readonly List<(TimeSpan At, int Node, int Incarnation, string Why, bool Expelled)> _ends = [];
     private readonly TimeSpan _failureWindow = health.HeartbeatInterval * health.FailureThreshold;
 
     public int Downs { get; private set; }
 
     public int Ends => _ends.Count;
 
-    public IReadOnlyList<(TimeSpan At, int Node, int Incarnation, string Why)> EndsRecorded => _ends;
+    public IReadOnlyList<(TimeSpan At, int Node, int Incarnation, string Why, bool Expelled)> EndsRecorded => _ends;
 
     /// <summary>When the end state of (d) started to hold for good, null if it did not hold at the end.</summary>
     public TimeSpan? ConvergedAt { get; private set; }
@@ -60,13 +66,14 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         if (targetRunning && silence < _failureWindow)
         {
             election.Violation(at, $"{Name(decider.Index)}#{decider.Incarnation} downed {Name(target)}#{uid}, which runs and which it " +
-                $"heard {ElectionHistory.Time(silence)} ago (less than the failure window {ElectionHistory.Time(_failureWindow)})");
+                $"never missed for longer than {ElectionHistory.Time(silence)} (less than the failure window {ElectionHistory.Time(_failureWindow)})");
         }
     }
 
-    public void Ended(TimeSpan at, int node, int incarnation, IncarnationEnd end, string why)
+    /// <param name="expelled">Another running node's gossip had this incarnation Down, removed or replaced.</param>
+    public void Ended(TimeSpan at, int node, int incarnation, IncarnationEnd end, string why, bool expelled)
     {
-        _ends.Add((at, node, incarnation, why));
+        _ends.Add((at, node, incarnation, why, expelled));
         if (!end.IsRestart)
         {
             election.Violation(at, $"{Name(node)}#{incarnation} {why} and the host's decision is to exit ({end.Error})");
@@ -94,9 +101,9 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
     public void Finish(TimeSpan end)
     {
         var windows = election.HealthyWindowsUntil(end).ToList();
-        foreach (var (at, node, incarnation, why) in _ends)
+        foreach (var (at, node, incarnation, why, expelled) in _ends)
         {
-            if (windows.Any(w => w.Start <= at - StableWindow && w.End >= at && (w.Majority & (1 << node)) != 0))
+            if (!expelled && windows.Any(w => w.Start <= at - StableWindow && w.End >= at && (w.Majority & (1 << node)) != 0))
             {
                 election.Violation(at, $"{Name(node)}#{incarnation} {why} although it had been in a stable, connected, lossless " +
                     $"majority for {ElectionHistory.Time(StableWindow)} or more");
