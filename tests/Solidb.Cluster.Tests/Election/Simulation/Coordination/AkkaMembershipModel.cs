@@ -15,18 +15,25 @@ internal readonly record struct Slot(int Uid, SimStatus Status)
     public bool Present => Uid != 0;
 }
 
-/// <summary>One node's gossip: a member per address (node index) and, per address, the highest uid removed.</summary>
+/// <summary>
+/// One node's gossip: a member per address (node index), per address the highest uid removed, and
+/// the incarnations this gossip marks unreachable because some node's transport quarantined them
+/// (Akka's reachability table; our detector never marks anyone unreachable).
+/// </summary>
 internal sealed class GossipView(int nodes)
 {
     public Slot[] Members { get; } = new Slot[nodes];
 
     public int[] RemovedUpTo { get; } = new int[nodes];
 
+    public HashSet<(int Address, int Uid)> Terminated { get; } = [];
+
     public GossipView Copy()
     {
         var copy = new GossipView(Members.Length);
         Members.CopyTo(copy.Members, 0);
         RemovedUpTo.CopyTo(copy.RemovedUpTo, 0);
+        copy.Terminated.UnionWith(Terminated);
         return copy;
     }
 
@@ -44,14 +51,19 @@ internal sealed class GossipView(int nodes)
 /// incarnation that the gossip lists and that lists the sender; there are no vector clocks (the
 /// merge above is monotone, which is all a status order needs); convergence, which Akka derives
 /// from "seen" sets and its reachability table, is read from the ground truth: every Up/Leaving,
-/// non-Down member of the leader's view is running, connected to the leader and not terminated;
-/// "terminated" is global: a quarantine by any node marks the uid (in production that node's
-/// Akka.Cluster marks it unreachable and gossips it); no WeaklyUp, no graceful leave (no Leaving
+/// non-Down member of the leader's view is running, connected to the leader (every node pushes
+/// full gossip to every member each interval, AkkaSide.ShareGossip, so "seen" news crosses a cut
+/// link through a third node within an interval or two) and not marked unreachable in the
+/// leader's view; a quarantine marks the uid unreachable in the quarantining node's view, and
+/// the mark spreads with its gossip (merge: union), as Akka's reachability records do (a record
+/// is kept while its target is a member; Akka drops the records of a removed observer, which
+/// changes nothing here because only Down members are quarantined); no WeaklyUp, no graceful leave (no Leaving
 /// is ever produced), no roles; the join handshake is one message to every peer and a welcome
 /// (the full view) back.</para>
-/// <para>Rules modelled as Akka has them: the leader is the lowest address among Up/Leaving
-/// members that are not terminated; only a converged leader moves Joining to Up, and removes a
-/// Down member only once it is terminated; a join of a new incarnation while the old one is still
+/// <para>Rules modelled as Akka has them: the leader of a view is the lowest address among
+/// Up/Leaving members that the view does not mark unreachable, the node itself always counting as
+/// reachable (Gossip.LeaderOf); only a converged leader moves Joining to Up, and removes a Down
+/// member only once its view marks it unreachable; a join of a new incarnation while the old one is still
 /// a member makes the receiver mark the old one Down and ignore the join (the newcomer retries);
 /// a node that sees itself Down or removed ends its incarnation.</para>
 /// </summary>
@@ -69,6 +81,7 @@ internal sealed class AkkaMembershipModel(int nodes)
 
     public bool Welcomed(int node) => _views[node] is not null;
 
+    /// <summary>Some node quarantined this incarnation (ground truth, for checks; the model's rules read the views).</summary>
     public bool Terminated(int address, int uid) => _terminated.Contains((address, uid));
 
     /// <summary>A new incarnation: in no cluster until welcomed or it forms one.</summary>
@@ -78,6 +91,7 @@ internal sealed class AkkaMembershipModel(int nodes)
     {
         _quarantines.Add((by, byIncarnation, address, uid));
         _terminated.Add((address, uid));
+        _views[by]?.Terminated.Add((address, uid));
     }
 
     /// <summary>True when incarnation <paramref name="byIncarnation"/> of <paramref name="by"/> quarantined <paramref name="address"/>#<paramref name="uid"/>.</summary>
@@ -135,14 +149,17 @@ internal sealed class AkkaMembershipModel(int nodes)
                 ? (mine.Uid > theirs.Uid ? mine : theirs)
                 : new Slot(mine.Uid, (SimStatus)Math.Max((byte)mine.Status, (byte)theirs.Status));
         }
+
+        view.Terminated.UnionWith(incoming.Terminated);
+        view.Terminated.RemoveWhere(t => view.RemovedUpTo[t.Address] >= t.Uid);
     }
 
-    /// <summary>The Akka leader of a view: the lowest address among Up/Leaving members not terminated.</summary>
-    public int? LeaderOf(GossipView view)
+    /// <summary>The Akka leader of <paramref name="self"/>'s view: the lowest address among Up/Leaving members it does not mark unreachable (itself always reachable).</summary>
+    public static int? LeaderOf(GossipView view, int self)
     {
         for (var a = 0; a < view.Members.Length; a++)
         {
-            if (view.Members[a] is { Present: true, Status: SimStatus.Up or SimStatus.Leaving } s && !Terminated(a, s.Uid))
+            if (view.Members[a] is { Present: true, Status: SimStatus.Up or SimStatus.Leaving } s && (a == self || !view.Terminated.Contains((a, s.Uid))))
             {
                 return a;
             }
@@ -157,7 +174,7 @@ internal sealed class AkkaMembershipModel(int nodes)
     /// </summary>
     public bool LeaderActions(GossipView view, int self, Func<int, int, bool> converged)
     {
-        if (LeaderOf(view) != self)
+        if (LeaderOf(view, self) != self)
         {
             return false;
         }
@@ -179,9 +196,10 @@ internal sealed class AkkaMembershipModel(int nodes)
                 view.Members[a] = s with { Status = SimStatus.Up };
                 changed = true;
             }
-            else if (s is { Present: true, Status: SimStatus.Down } && Terminated(a, s.Uid))
+            else if (s is { Present: true, Status: SimStatus.Down } && view.Terminated.Contains((a, s.Uid)))
             {
                 view.RemovedUpTo[a] = Math.Max(view.RemovedUpTo[a], s.Uid);
+                view.Terminated.Remove((a, s.Uid));
                 view.Members[a] = default;
                 changed = true;
             }

@@ -232,7 +232,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         {
             var copy = view.Copy();
             if (Model.LeaderActions(copy, i, (a, uid) => Running(a, uid) && _sim.Network.Connected(i, a)
-                    && !Model.Terminated(a, uid) && LinkOpen(i, incarnation, a, uid)))
+                    && !copy.Terminated.Contains((a, uid)) && LinkOpen(i, incarnation, a, uid)))
             {
                 Change(node, copy);
             }
