@@ -52,6 +52,8 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         _signals = signals ?? ((_, s) => s);
         Model = new AkkaMembershipModel(_n);
         History = new CoordinationHistory(sim.History, sim.HealthSettings);
+        Voters = new VoterTimeline(_n);
+        sim.History.VotersFormed = (at, set) => Voters.AdmitEachOther(at, set, Uid);
         _coordinators = new NodeCoordinator?[_n];
         _fed = new LeaderInfo?[_n];
         _pending = new (NextIncarnation, string)?[_n];
@@ -64,6 +66,8 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     public AkkaMembershipModel Model { get; }
 
     public CoordinationHistory History { get; }
+
+    public VoterTimeline Voters { get; }
 
     public static string Address(int node) => $"node{node + 1}:6745";
 
@@ -83,6 +87,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         }
 
         Model.Reset(i);
+        Voters.Started(_sim.Now, i, node.Incarnation);
         var coordinator = new NodeCoordinator(node.Id, _sim.Time, _sim.ElectionSettings, _rejoinOnly[i], new NodeCounters(_sim.Time));
         _coordinators[i] = coordinator;
         Carry(node, coordinator.MembersReset([]));
@@ -399,6 +404,7 @@ internal sealed class CoordinatedCluster : ISimulationLayer
             switch (decision)
             {
                 case PublishMembership p:
+                    Voters.Published(_sim.Now, node.Index, node.Incarnation, p.Snapshot, _sim.IndexOf);
                     node.Health?.Monitor(p.Snapshot.Members
                         .Where(m => m.NodeId != node.Id && m.State != NodeState.Leaving && !m.Downed)
                         .Select(m => (m.NodeId, m.Uid)));
