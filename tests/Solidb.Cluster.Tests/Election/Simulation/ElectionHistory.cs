@@ -24,6 +24,9 @@ internal enum ViolationKind
     /// </summary>
     LivenessWithoutVoters,
 
+    /// <summary>Reported by the driver: a miss its checker explains by a stated limit of the design (tolerated, counted).</summary>
+    KnownLimit,
+
     /// <summary>Reported by the driver.</summary>
     Other,
 }
@@ -31,7 +34,7 @@ internal enum ViolationKind
 /// <summary>Something the checker found wrong, at virtual time <paramref name="At"/>.</summary>
 internal sealed record Violation(TimeSpan At, ViolationKind Kind, string Message)
 {
-    public bool Tolerated => Kind is ViolationKind.LivenessAfterSplitVote or ViolationKind.LivenessWithoutVoters;
+    public bool Tolerated => Kind is ViolationKind.LivenessAfterSplitVote or ViolationKind.LivenessWithoutVoters or ViolationKind.KnownLimit;
 }
 
 /// <summary>
@@ -163,6 +166,9 @@ internal sealed class ElectionHistory
     }
 
     public void Violation(TimeSpan at, string message) => Add(at, ViolationKind.Other, message);
+
+    /// <summary>A miss the driver explains by a stated limit of the design: tolerated, counted.</summary>
+    public void KnownLimit(TimeSpan at, string message) => Add(at, ViolationKind.KnownLimit, message);
 
     /// <summary>Checks liveness over the whole run, which ended at <paramref name="end"/>.</summary>
     public void Finish(TimeSpan end)

@@ -292,6 +292,11 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         var inCluster = reachable.Any(Model.Welcomed);
         if (!inCluster && unjoined * 2 > _n && (unjoined == _n || _sim.Now - _startedAt[i] >= FormationPatience))
         {
+            if (Enumerable.Range(0, _n).Any(p => p != i && _sim.Nodes[p].Up && Model.Welcomed(p)))
+            {
+                History.SecondClusterFormed(_sim.Now, i, uid);
+            }
+
             Change(node, Model.Form(i, uid));
         }
     }
@@ -459,6 +464,14 @@ internal sealed class CoordinatedCluster : ISimulationLayer
             copy.Members[target] = new Slot(uid, SimStatus.Down);
             Change(node, copy);
         }
+    }
+
+    /// <summary>True when two running nodes are in clusters whose gossip does not list the other's current incarnation.</summary>
+    public bool TwoClusters()
+    {
+        var welcomed = Enumerable.Range(0, _n).Where(p => _sim.Nodes[p].Up && Model.Welcomed(p)).ToList();
+        return welcomed.Any(i => welcomed.Any(j => j != i && !Model.View(i)!.Lists(j, _sim.Nodes[j].Incarnation)
+            && !Model.View(j)!.Lists(i, _sim.Nodes[i].Incarnation)));
     }
 
     /// <summary>True when some other running node's gossip has this incarnation Down, removed or replaced: the cluster expelled it.</summary>

@@ -49,7 +49,7 @@ internal sealed class CoordinatedRun
         for (var t = plan.QuietFrom + TimeSpan.FromSeconds(1); t <= plan.Duration; t += TimeSpan.FromSeconds(1))
         {
             var at = t;
-            simulation.At(at, () => cluster!.History.Sample(at, NotConverged(simulation, cluster), plan.QuietFrom));
+            simulation.At(at, () => cluster!.History.Sample(at, NotConverged(simulation, cluster), plan.QuietFrom, cluster.TwoClusters()));
         }
 
         simulation.RunUntil(plan.Duration);

@@ -80,8 +80,18 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         }
     }
 
+    /// <summary>
+    /// When the bootstrap rule let a node form a cluster while another cluster was running behind a
+    /// partition (a majority of the nodes restarted and found itself in no cluster): two Akka
+    /// clusters, which nothing merges; null if it never happened.
+    /// </summary>
+    public (TimeSpan At, int Node, int Incarnation)? SecondCluster { get; private set; }
+
+    public void SecondClusterFormed(TimeSpan at, int node, int incarnation) => SecondCluster ??= (at, node, incarnation);
+
     /// <summary>Samples (d) at <paramref name="at"/>: <paramref name="notConverged"/> null when it holds, else why not.</summary>
-    public void Sample(TimeSpan at, string? notConverged, TimeSpan quietFrom)
+    /// <param name="twoClusters">Two running nodes are, at <paramref name="at"/>, in Akka clusters that do not list each other.</param>
+    public void Sample(TimeSpan at, string? notConverged, TimeSpan quietFrom, bool twoClusters)
     {
         if (notConverged is null)
         {
@@ -90,7 +100,12 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         else
         {
             ConvergedAt = null;
-            if (at - quietFrom >= ConvergenceBound)
+            if (at - quietFrom >= ConvergenceBound && SecondCluster is { } second && twoClusters)
+            {
+                election.KnownLimit(at, $"not converged {ElectionHistory.Time(at - quietFrom)} after the last fault, and {Name(second.Node)}#{second.Incarnation} " +
+                    $"formed a second cluster at {ElectionHistory.Time(second.At)} and two clusters still run: {notConverged}");
+            }
+            else if (at - quietFrom >= ConvergenceBound)
             {
                 election.Violation(at, $"not converged {ElectionHistory.Time(at - quietFrom)} after the last fault: {notConverged}");
             }
