@@ -65,7 +65,9 @@ internal sealed class GossipView(int nodes)
 /// reachable (Gossip.LeaderOf); only a converged leader moves Joining to Up, and removes a Down
 /// member only once its view marks it unreachable; a join of a new incarnation while the old one is still
 /// a member makes the receiver mark the old one Down and ignore the join (the newcomer retries);
-/// a node that sees itself Down or removed ends its incarnation.</para>
+/// a node that sees itself Down or removed ends its incarnation; every node that sees a Down
+/// member removed quarantines it (Akka.NET's ClusterRemoteWatcher.MemberRemoved), so a removed
+/// incarnation that missed the news gets a quarantine notice from any of them.</para>
 /// </summary>
 internal sealed class AkkaMembershipModel(int nodes)
 {

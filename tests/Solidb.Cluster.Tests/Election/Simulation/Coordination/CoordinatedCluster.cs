@@ -368,6 +368,12 @@ internal sealed class CoordinatedCluster : ISimulationLayer
                 continue;
             }
 
+            if (old is { Present: true, Status: SimStatus.Down } && old.Uid != now.Uid && a != i)
+            {
+                // Akka's ClusterRemoteWatcher quarantines a member removed while Down, on every node that sees the removal.
+                Model.Quarantine(i, node.Incarnation, a, old.Uid);
+            }
+
             if (old.Present && old.Uid != now.Uid)
             {
                 Carry(node, coordinator.MemberChanged(Observed(a, old.Uid, MemberStatus.Removed)));
