@@ -76,6 +76,34 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The checker has teeth: a hasty detector input (every Suspect reaches the coordinator
+    /// followed at once by Failed, 2 missed heartbeats instead of 5) makes a leader down members it
+    /// heard within the failure window, and check (b) reports it; the same seed with the signals
+    /// as they are has no such violation.
+    /// </summary>
+    [Fact]
+    public void Downing_safety_check_fires_when_the_coordinator_is_fed_Failed_at_the_first_suspicion()
+    {
+        static IReadOnlyList<(NodeId, long, HealthSignal)> Hasty(int node, IReadOnlyList<(NodeId Id, long Uid, HealthSignal Signal)> signals) =>
+            signals.SelectMany(s => s.Signal == HealthSignal.Suspect ? new[] { s, (s.Id, s.Uid, HealthSignal.Failed) } : [s]).ToList();
+
+        const string Fired = "never missed for longer than";
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var broken = CoordinatedRun.Execute(seed, Hasty);
+            if (broken.History.Failures.Any(v => v.Message.Contains(Fired, StringComparison.Ordinal)))
+            {
+                output.WriteLine(broken.Report());
+                var sound = CoordinatedRun.Execute(seed);
+                Assert.DoesNotContain(sound.History.Failures, v => v.Message.Contains(Fired, StringComparison.Ordinal));
+                return;
+            }
+        }
+
+        Assert.Fail("no seed of 200 caught a leader downing a member it heard within the failure window");
+    }
+
     private static int? EnvironmentInt(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 }
