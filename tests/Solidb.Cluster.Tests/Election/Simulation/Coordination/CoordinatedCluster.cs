@@ -463,9 +463,11 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     {
         var target = _sim.IndexOf(d.NodeId);
         var uid = IncarnationOf(d.Uid);
-        History.Downed(_sim.Now, node, target, uid, Running(target, uid), LongestSilence(node.Index, target, uid));
+        // Akka downs only a member its gossip lists Up/Joining in that incarnation (AkkaSide.Down); a
+        // repeated decision, or one about a member someone else downed already, changes nothing.
         if (Model.View(node.Index) is { } view && view.Lists(target, uid) && view.Members[target].Status != SimStatus.Down)
         {
+            History.Downed(_sim.Now, node, target, uid, Running(target, uid), LongestSilence(node.Index, target, uid));
             var copy = view.Copy();
             copy.Members[target] = new Slot(uid, SimStatus.Down);
             Change(node, copy);
@@ -480,11 +482,14 @@ internal sealed class CoordinatedCluster : ISimulationLayer
             && !Model.View(j)!.Lists(i, _sim.Nodes[i].Incarnation)));
     }
 
-    /// <summary>True when some other running node's gossip has this incarnation Down, removed or replaced: the cluster expelled it.</summary>
+    /// <summary>
+    /// True when no other running node's gossip lists this incarnation as a live member: it is
+    /// Down, removed or replaced there, or those nodes are in another cluster (e.g. one the
+    /// bootstrap rule formed while this node sat behind a partition).
+    /// </summary>
     private bool Expelled(int node, int incarnation) =>
-        Enumerable.Range(0, _n).Any(p => p != node && _sim.Nodes[p].Up && Model.View(p) is { } v
-            && (v.RemovedUpTo[node] >= incarnation || v.Members[node].Uid > incarnation
-                || v.Members[node] is { Status: SimStatus.Down } s && s.Uid == incarnation));
+        !Enumerable.Range(0, _n).Any(p => p != node && _sim.Nodes[p].Up && Model.View(p) is { } v
+            && v.Lists(node, incarnation) && v.Members[node].Status != SimStatus.Down);
 
     /// <summary>Ends the node's incarnation once the current event is done; the host starts the next one after a short delay.</summary>
     private void End(SimNode node, IncarnationEnd end, string why)

@@ -8,7 +8,8 @@ namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
 /// Checks what the node coordinators did in one run; violations go to the run's
 /// <see cref="ElectionHistory"/> (so its report shows them with the history around them):
 /// <list type="number">
-/// <item>(b) downing safety, at every DownMember decision: the deciding incarnation is, at that
+/// <item>(b) downing safety, at every DownMember decision that downs (its gossip lists the member
+/// in that incarnation and not Down yet; a repeat changes nothing): the deciding incarnation is, at that
 /// moment, Leader with HasQuorum in its election state; and the incarnation it downs is not
 /// running any more, or the decider's incarnation has, at some point of its life before the
 /// decision, received nothing from it (no heartbeat, no answer) for at least the failure threshold
@@ -21,9 +22,10 @@ namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
 /// <item>(c) no restart of a healthy node: no incarnation ends itself (restart, or Down seen in the
 /// gossip) while it has been, for <see cref="StableWindow"/> or longer, in a set of nodes that is
 /// a majority, all up in the same incarnations, on one side and on lossless links (the election
-/// history's healthy windows), unless the cluster had expelled it (another running node's gossip
-/// has it Down, removed or replaced: e.g. removed during the faults while cut off, it then finds
-/// itself without a quorum and restarts, which is the recovery, not a loop). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
+/// history's healthy windows), unless no other running node's gossip listed it as a live member
+/// when it ended (Down, removed or replaced there, or they are in another cluster: e.g. removed
+/// during the faults while cut off, it then finds itself without a quorum and restarts, which is
+/// the recovery, not a loop). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
 /// detection (5 s) that could precede them.</item>
 /// <item>(d) liveness after the faults: from <see cref="ConvergenceBound"/> after the last fault to
 /// the end, sampled every second, every node runs, every coordinator's view lists every node once,
@@ -70,7 +72,7 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         }
     }
 
-    /// <param name="expelled">Another running node's gossip had this incarnation Down, removed or replaced.</param>
+    /// <param name="expelled">No other running node's gossip listed this incarnation as a live member.</param>
     public void Ended(TimeSpan at, int node, int incarnation, IncarnationEnd end, string why, bool expelled)
     {
         _ends.Add((at, node, incarnation, why, expelled));
