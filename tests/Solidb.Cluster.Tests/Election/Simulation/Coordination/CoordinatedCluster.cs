@@ -483,13 +483,13 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     }
 
     /// <summary>
-    /// True when no other running node's gossip lists this incarnation as a live member: it is
-    /// Down, removed or replaced there, or those nodes are in another cluster (e.g. one the
-    /// bootstrap rule formed while this node sat behind a partition).
+    /// True when the gossip of no majority of the nodes (running ones, itself included) lists this
+    /// incarnation as a live member: it is Down, removed or replaced there, or it sits in a minority
+    /// cluster (e.g. an old one, after the bootstrap rule formed a new one behind a partition).
     /// </summary>
     private bool Expelled(int node, int incarnation) =>
-        !Enumerable.Range(0, _n).Any(p => p != node && _sim.Nodes[p].Up && Model.View(p) is { } v
-            && v.Lists(node, incarnation) && v.Members[node].Status != SimStatus.Down);
+        Enumerable.Range(0, _n).Count(p => _sim.Nodes[p].Up && Model.View(p) is { } v
+            && v.Lists(node, incarnation) && v.Members[node].Status != SimStatus.Down) * 2 <= _n;
 
     /// <summary>Ends the node's incarnation once the current event is done; the host starts the next one after a short delay.</summary>
     private void End(SimNode node, IncarnationEnd end, string why)

@@ -19,13 +19,13 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
     /// SOLIDB_SIM_SEEDS (how many) and SOLIDB_SIM_FIRST_SEED (the first, default 0), e.g.
     /// <c>SOLIDB_SIM_SEEDS=100000 dotnet test tests/Solidb.Cluster.Tests --filter Coordinated_ten_thousand_seeds</c>.
     /// </summary>
-    [Fact(Skip = "not finished: about 1.6% of seeds (16 of 1,000) still fail, mostly check (d) (a member absent, Joining or Failed in one node's coordinator view) and the election's liveness while a majority's members do not list each other yet; not yet triaged between the Akka model and the coordinator; run with SOLIDB_SIM_SEEDS=1000 to see them")]
+    [Fact(Skip = "blocked by a bug outside the coordinator (reported to the lead): a member confirmed Failed while Joining and heard again before anyone downed it stays Failed (NodeTransitions has no Failed -> Joining refutation, and the refutation does not set Heard), 30 of 10,000 seeds, e.g. 815; and one seed (5414) of an IsolationWatch gap. With the two-line table fix, 1 of 10,000 fails (5414)")]
     public void Coordinated_ten_thousand_seeds_keep_every_check()
     {
         var first = EnvironmentInt("SOLIDB_SIM_FIRST_SEED") ?? 0;
         var count = EnvironmentInt("SOLIDB_SIM_SEEDS") ?? 10_000;
         var failures = new ConcurrentBag<CoordinatedRun>();
-        long ends = 0, downs = 0, kills = 0;
+        long ends = 0, downs = 0, kills = 0, secondClusters = 0, knownLimit = 0, withoutVoters = 0, splitVotes = 0;
         var latest = TimeSpan.Zero;
         var gate = new object();
         var watch = Stopwatch.StartNew();
@@ -41,7 +41,11 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
             Interlocked.Add(ref ends, run.Cluster.History.Ends);
             Interlocked.Add(ref downs, run.Cluster.History.Downs);
             Interlocked.Add(ref kills, run.Plan.Crashes.Count);
-            if (run.Cluster.History.ConvergedAt is { } at)
+            Interlocked.Add(ref secondClusters, run.Cluster.History.SecondCluster is null ? 0 : 1);
+            Interlocked.Add(ref knownLimit, run.History.Violations.Any(v => v.Kind == ViolationKind.KnownLimit) ? 1 : 0);
+            Interlocked.Add(ref withoutVoters, run.History.Violations.Count(v => v.Kind == ViolationKind.LivenessWithoutVoters));
+            Interlocked.Add(ref splitVotes, run.History.Violations.Count(v => v.Kind == ViolationKind.LivenessAfterSplitVote));
+            if (run.Cluster.History.ConvergedAt is { } at && run.Cluster.History.SecondCluster is null)
             {
                 lock (gate)
                 {
@@ -53,8 +57,10 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
         watch.Stop();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count} seeds from {first} in {watch.Elapsed.TotalSeconds:0.0} s: {failures.Count} failed; {ends} incarnations ended by the coordinator " +
-            $"or by Akka, {downs} DownMember decisions, {kills} planned kills; latest convergence {latest.TotalSeconds:0} s after the last fault " +
-            $"(bound {CoordinationHistory.ConvergenceBound.TotalSeconds:0} s)"));
+            $"or by Akka, {downs} DownMember decisions that downed, {kills} planned kills; latest convergence {latest.TotalSeconds:0} s after the last fault in a run with one cluster " +
+            $"(bound {CoordinationHistory.ConvergenceBound.TotalSeconds:0} s); {secondClusters} runs in which the bootstrap rule formed a second cluster, " +
+            $"{knownLimit} of them not converged within the bound (known limit); tolerated election liveness misses: {withoutVoters} while the " +
+            $"majority's members did not admit each other, {splitVotes} after split votes"));
         var failed = failures.OrderBy(r => r.Seed).ToList();
         foreach (var run in failed)
         {
@@ -72,7 +78,7 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
         if (count >= 10_000)
         {
             Assert.True(ends > count / 2, $"only {ends} incarnations ended themselves");
-            Assert.True(downs > count, $"only {downs} DownMember decisions");
+            Assert.True(downs > count / 2, $"only {downs} DownMember decisions downed a member");
         }
     }
 

@@ -22,10 +22,10 @@ namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
 /// <item>(c) no restart of a healthy node: no incarnation ends itself (restart, or Down seen in the
 /// gossip) while it has been, for <see cref="StableWindow"/> or longer, in a set of nodes that is
 /// a majority, all up in the same incarnations, on one side and on lossless links (the election
-/// history's healthy windows), unless no other running node's gossip listed it as a live member
-/// when it ended (Down, removed or replaced there, or they are in another cluster: e.g. removed
-/// during the faults while cut off, it then finds itself without a quorum and restarts, which is
-/// the recovery, not a loop). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
+/// history's healthy windows), unless, when it ended, the gossip of no majority of the nodes
+/// listed it as a live member (Down, removed or replaced there, or it sits in a minority cluster:
+/// e.g. removed during the faults while cut off, it then finds itself without a quorum and
+/// restarts, which is the recovery, not a loop). 20 s covers rejoin-after and join-timeout (15 s) plus the failure
 /// detection (5 s) that could precede them.</item>
 /// <item>(d) liveness after the faults: from <see cref="ConvergenceBound"/> after the last fault to
 /// the end, sampled every second, every node runs, every coordinator's view lists every node once,
@@ -72,7 +72,7 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         }
     }
 
-    /// <param name="expelled">No other running node's gossip listed this incarnation as a live member.</param>
+    /// <param name="expelled">The gossip of no majority of the nodes listed this incarnation as a live member.</param>
     public void Ended(TimeSpan at, int node, int incarnation, IncarnationEnd end, string why, bool expelled)
     {
         _ends.Add((at, node, incarnation, why, expelled));
@@ -84,8 +84,11 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
 
     /// <summary>
     /// When the bootstrap rule let a node form a cluster while another cluster was running behind a
-    /// partition (a majority of the nodes restarted and found itself in no cluster): two Akka
-    /// clusters, which nothing merges; null if it never happened.
+    /// partition (a majority of the nodes restarted and found itself in no cluster); null if it
+    /// never happened. Two Akka clusters never merge: the minority one loses its quorum once the
+    /// election hears the majority, waits out rejoin-after (15 s) isolated, and its nodes restart
+    /// and join, which does not fit in <see cref="ConvergenceBound"/> plus the quiet tail; (d)
+    /// misses in such runs are counted as a known limit (<see cref="ViolationKind.KnownLimit"/>).
     /// </summary>
     public (TimeSpan At, int Node, int Incarnation)? SecondCluster { get; private set; }
 
@@ -102,10 +105,10 @@ internal sealed class CoordinationHistory(ElectionHistory election, HealthSettin
         else
         {
             ConvergedAt = null;
-            if (at - quietFrom >= ConvergenceBound && SecondCluster is { } second && twoClusters)
+            if (at - quietFrom >= ConvergenceBound && SecondCluster is { } second)
             {
                 election.KnownLimit(at, $"not converged {ElectionHistory.Time(at - quietFrom)} after the last fault, and {Name(second.Node)}#{second.Incarnation} " +
-                    $"formed a second cluster at {ElectionHistory.Time(second.At)} and two clusters still run: {notConverged}");
+                    $"formed a second cluster at {ElectionHistory.Time(second.At)}{(twoClusters ? " (two clusters still run)" : "")}: {notConverged}");
             }
             else if (at - quietFrom >= ConvergenceBound)
             {
