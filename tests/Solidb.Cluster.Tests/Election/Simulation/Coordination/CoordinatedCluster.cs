@@ -443,9 +443,10 @@ internal sealed class CoordinatedCluster : ISimulationLayer
     }
 
     /// <summary>
-    /// The election actor answers every MembershipChanged with its LeaderInfo (voter counts may
-    /// change), so the coordinator hears the leader again after each published snapshot: that is
-    /// what lets its table name a leader that was not yet a member when the leader last changed.
+    /// The election actor answers every MembershipChanged with its LeaderInfo (ElectionActor.OnMembership:
+    /// voter counts may change), so the coordinator hears the leader again after each published
+    /// snapshot. (The coordinator no longer needs it to name a leader that joined after the election
+    /// named it: with this call left out, the same 10,000 seeds fail the same way.)
     /// </summary>
     private void RepublishLeader(SimNode node)
     {
