@@ -51,7 +51,9 @@ internal sealed class GossipView(int nodes)
 /// incarnation that the gossip lists and that lists the sender; there are no vector clocks (the
 /// merge above is monotone, which is all a status order needs); convergence, which Akka derives
 /// from "seen" sets and its reachability table, is read from the ground truth: every Up/Leaving,
-/// non-Down member of the leader's view is running, connected to the leader (every node pushes
+/// non-Down member of the leader's view is running, lists the leader in its own view (Akka ignores
+/// gossip from a node it does not list, e.g. one it removed, so it never marks that version seen),
+/// connected to the leader (every node pushes
 /// full gossip to every member each interval, AkkaSide.ShareGossip, so "seen" news crosses a cut
 /// link through a third node within an interval or two) and not marked unreachable in the
 /// leader's view; a quarantine marks the uid unreachable in the quarantining node's view, and

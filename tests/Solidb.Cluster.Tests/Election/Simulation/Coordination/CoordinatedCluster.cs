@@ -237,7 +237,8 @@ internal sealed class CoordinatedCluster : ISimulationLayer
         {
             var copy = view.Copy();
             if (Model.LeaderActions(copy, i, (a, uid) => Running(a, uid) && _sim.Network.Connected(i, a)
-                    && !copy.Terminated.Contains((a, uid)) && LinkOpen(i, incarnation, a, uid)))
+                    && !copy.Terminated.Contains((a, uid)) && LinkOpen(i, incarnation, a, uid)
+                    && (a == i || Model.View(a) is { } seen && seen.Lists(i, incarnation))))
             {
                 Change(node, copy);
             }

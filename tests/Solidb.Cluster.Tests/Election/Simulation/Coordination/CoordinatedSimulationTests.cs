@@ -19,7 +19,7 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
     /// SOLIDB_SIM_SEEDS (how many) and SOLIDB_SIM_FIRST_SEED (the first, default 0), e.g.
     /// <c>SOLIDB_SIM_SEEDS=100000 dotnet test tests/Solidb.Cluster.Tests --filter Coordinated_ten_thousand_seeds</c>.
     /// </summary>
-    [Fact(Skip = "blocked by a bug outside the coordinator (reported to the lead): a member confirmed Failed while Joining and heard again before anyone downed it stays Failed (NodeTransitions has no Failed -> Joining refutation, and the refutation does not set Heard), 30 of 10,000 seeds, e.g. 815; and one seed (5414) of an IsolationWatch gap. With the two-line table fix, 1 of 10,000 fails (5414)")]
+    [Fact(Skip = "blocked by a bug outside the coordinator (reported to the lead): a member confirmed Failed while Joining and heard again before anyone downed it stays Failed (NodeTransitions has no Failed -> Joining refutation, and that refutation does not set Heard): 30 of 10,000 seeds, e.g. 815. With the two-line fix all 10,000 pass (about 25 s on 2 cores); unskip with it")]
     public void Coordinated_ten_thousand_seeds_keep_every_check()
     {
         var first = EnvironmentInt("SOLIDB_SIM_FIRST_SEED") ?? 0;
@@ -77,6 +77,9 @@ public sealed class CoordinatedSimulationTests(ITestOutputHelper output)
             string.Join("\n", failed.Take(3).Select(r => r.Report())));
         if (count >= 10_000)
         {
+            // Tolerated misses are counted, not free: a rise means a regression hides behind a known limit.
+            Assert.True(knownLimit * 50 < count, $"{knownLimit} runs missed (d) after a second cluster formed (more than 2 %)");
+            Assert.True(withoutVoters * 50 < count, $"{withoutVoters} election liveness misses while the majority had no voters (more than 2 %)");
             Assert.True(ends > count / 2, $"only {ends} incarnations ended themselves");
             Assert.True(downs > count / 2, $"only {downs} DownMember decisions downed a member");
         }
