@@ -18,6 +18,15 @@ internal enum ViolationKind
     /// <summary>A liveness miss while the round after a split vote could not have finished yet: tolerated, counted.</summary>
     LivenessAfterSplitVote,
 
+    /// <summary>
+    /// A liveness miss while the nodes of the majority had not admitted each other as members for the
+    /// whole liveness window (with a membership layer only, see <see cref="ElectionHistory.VotersFormed"/>): tolerated, counted.
+    /// </summary>
+    LivenessWithoutVoters,
+
+    /// <summary>Reported by the driver: a miss its checker explains by a stated limit of the design (tolerated, counted).</summary>
+    KnownLimit,
+
     /// <summary>Reported by the driver.</summary>
     Other,
 }
@@ -25,7 +34,7 @@ internal enum ViolationKind
 /// <summary>Something the checker found wrong, at virtual time <paramref name="At"/>.</summary>
 internal sealed record Violation(TimeSpan At, ViolationKind Kind, string Message)
 {
-    public bool Tolerated => Kind == ViolationKind.LivenessAfterSplitVote;
+    public bool Tolerated => Kind is ViolationKind.LivenessAfterSplitVote or ViolationKind.LivenessWithoutVoters or ViolationKind.KnownLimit;
 }
 
 /// <summary>
@@ -55,6 +64,14 @@ internal sealed record Violation(TimeSpan At, ViolationKind Kind, string Message
 internal sealed class ElectionHistory
 {
     public static readonly TimeSpan LivenessWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With a membership layer: whether the nodes of a set (bit mask) admitted each other as
+    /// members at a moment. A liveness miss counts as a failure only if they did at every whole
+    /// second of the <see cref="LivenessWindow"/> before it; otherwise it is
+    /// <see cref="ViolationKind.LivenessWithoutVoters"/> (production's voters are the admitted members).
+    /// </summary>
+    public Func<TimeSpan, int, bool>? VotersFormed { get; set; }
 
     /// <summary>How long the round after a split vote may take: the maximum election timeout (4.5 s) plus 1 s for ticks and messages.</summary>
     public static readonly TimeSpan SplitVoteGrace = TimeSpan.FromSeconds(5.5);
@@ -127,16 +144,16 @@ internal sealed class ElectionHistory
         _last[o.Node] = o;
     }
 
-    public void Crashed(TimeSpan at, int node)
+    public void Crashed(TimeSpan at, int node, string why = "crashed")
     {
         _up[node] = false;
-        Changed(at, $"{Name(node)} crashed");
+        Changed(at, $"{Name(node)} {why}");
     }
 
-    public void Restarted(TimeSpan at, int node)
+    public void Restarted(TimeSpan at, int node, string why = "restarted")
     {
         _up[node] = true;
-        Changed(at, $"{Name(node)} restarted");
+        Changed(at, $"{Name(node)} {why}");
     }
 
     /// <param name="groupOf">Partition side of each node; nodes on different sides cannot talk.</param>
@@ -149,6 +166,9 @@ internal sealed class ElectionHistory
     }
 
     public void Violation(TimeSpan at, string message) => Add(at, ViolationKind.Other, message);
+
+    /// <summary>A miss the driver explains by a stated limit of the design: tolerated, counted.</summary>
+    public void KnownLimit(TimeSpan at, string message) => Add(at, ViolationKind.KnownLimit, message);
 
     /// <summary>Checks liveness over the whole run, which ended at <paramref name="end"/>.</summary>
     public void Finish(TimeSpan end)
@@ -196,6 +216,16 @@ internal sealed class ElectionHistory
                 {
                     var terms = string.Join(", ", splits.Select(v => $"term {v.Term} at {Time(v.LastCandidacy)}"));
                     Add(at, ViolationKind.LivenessAfterSplitVote, $"{message}, after {splits.Count} split vote(s) ({terms}); {states}");
+                }
+
+                continue;
+            }
+
+            if (VotersFormed is { } formed && !Enumerable.Range(0, (int)(LivenessWindow / LivenessStep) + 1).All(k => formed(at - (k * LivenessStep), majority)))
+            {
+                if (toleratedWindows.Add(since))
+                {
+                    Add(at, ViolationKind.LivenessWithoutVoters, $"{message}, but they had not admitted each other as members (voters) for {Time(LivenessWindow)}; {states}");
                 }
 
                 continue;

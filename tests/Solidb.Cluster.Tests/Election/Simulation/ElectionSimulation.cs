@@ -47,11 +47,14 @@ internal sealed class ElectionSimulation
     private NetworkConditions _network;
     private double _crashAfterVote;
     private TimeSpan _faultsUntil;
+    private readonly ISimulationLayer? _layer;
 
     /// <param name="openStore">How a starting incarnation opens its vote store; by default the node's store as it is
     /// (a test seam to break durability on purpose).</param>
+    /// <param name="layer">What runs beside each node's election (the node coordinator and a model of Akka.Cluster);
+    /// null for the election alone.</param>
     public ElectionSimulation(int nodeCount, Random random, ElectionSettings? election = null, HealthSettings? health = null,
-        Func<SimNode, IVoteStore>? openStore = null)
+        Func<SimNode, IVoteStore>? openStore = null, Func<ElectionSimulation, ISimulationLayer>? layer = null)
     {
         _random = random;
         _openStore = openStore ?? (node => node.Store);
@@ -67,6 +70,7 @@ internal sealed class ElectionSimulation
         }
 
         History = new ElectionHistory(nodeCount);
+        _layer = layer?.Invoke(this);
         foreach (var node in _nodes)
         {
             Start(node);
@@ -87,6 +91,26 @@ internal sealed class ElectionSimulation
     public long MessagesLost { get; private set; }
 
     public TimeSpan HeartbeatInterval => _health.HeartbeatInterval;
+
+    public ElectionSettings ElectionSettings => _election;
+
+    public HealthSettings HealthSettings => _health;
+
+    public TimeProvider Time => _time;
+
+    /// <summary>The simulation's seeded random source, for the layer (keeps a seed's run reproducible).</summary>
+    public Random Random => _random;
+
+    /// <summary>The id of node <paramref name="index"/>.</summary>
+    public NodeId IdOf(int index) => _ids[index];
+
+    /// <summary>Sends <paramref name="action"/> over the simulated network from one incarnation to another: it runs at the
+    /// receiver after the usual delay unless dropped, cut by a partition, or the receiver is no longer that incarnation.</summary>
+    public void Post(int from, int fromIncarnation, int to, int toIncarnation, Action action)
+    {
+        var m = new SimMessage(MessageKind.LayerMessage, from, fromIncarnation, to, toIncarnation, 0, false, false, default);
+        Send(m, action);
+    }
 
     /// <summary>Up nodes that consider themselves leader.</summary>
     public IEnumerable<SimNode> Leaders => _nodes.Where(n => n.Up && n.Running.Role == ElectionRole.Leader);
@@ -167,7 +191,10 @@ internal sealed class ElectionSimulation
         History.Network(Now, conditions.GroupOf, conditions.Lossy, conditions.ToString());
     }
 
-    public void Crash(int index)
+    public void Crash(int index) => Crash(index, "crashed");
+
+    /// <summary>Stops the node's running incarnation; <paramref name="why"/> goes to the history ("crashed" for a fault).</summary>
+    public void Crash(int index, string why)
     {
         var node = _nodes[index];
         if (!node.Up)
@@ -178,10 +205,13 @@ internal sealed class ElectionSimulation
         node.Up = false;
         node.Election = null;
         node.Health = null;
-        History.Crashed(Now, index);
+        History.Crashed(Now, index, why);
+        _layer?.Stopped(node, why == "crashed");
     }
 
-    public void Restart(int index)
+    public void Restart(int index) => Restart(index, "restarted");
+
+    public void Restart(int index, string why)
     {
         var node = _nodes[index];
         if (node.Up)
@@ -189,7 +219,7 @@ internal sealed class ElectionSimulation
             return;
         }
 
-        History.Restarted(Now, index);
+        History.Restarted(Now, index, why);
         Start(node);
     }
 
@@ -213,8 +243,13 @@ internal sealed class ElectionSimulation
             node.KnownIncarnation[peer] = _nodes[peer].Incarnation;
         }
 
-        Monitor(node);
+        if (_layer is null)
+        {
+            Monitor(node);
+        }
+
         node.LastRecorded = null; // a new incarnation is always recorded
+        _layer?.Started(node);
         var before = Snapshot(election);
         Input(node, election.SetVoters(_ids), before, replyTo: -1, replyIncarnation: 0);
 
@@ -251,7 +286,7 @@ internal sealed class ElectionSimulation
                 e.Action!();
                 return;
             case EventKind.Deliver:
-                Deliver(e.Message);
+                Deliver(e.Message, e.Action);
                 return;
         }
 
@@ -270,7 +305,13 @@ internal sealed class ElectionSimulation
             return;
         }
 
-        node.Health!.Evaluate();
+        var health = node.Health!.Evaluate();
+        _layer?.HeartbeatInterval(node, health);
+        if (!node.Up || node.Incarnation != e.Incarnation)
+        {
+            return;
+        }
+
         var isLeader = election.Role == ElectionRole.Leader;
         var electedAt = election.ElectedAt ?? HlcTimestamp.Zero;
         for (var peer = 0; peer < _nodes.Length; peer++)
@@ -285,10 +326,11 @@ internal sealed class ElectionSimulation
         Schedule(_now + _health.HeartbeatInterval.Ticks, e);
     }
 
-    private void Send(SimMessage m)
+    private void Send(SimMessage m, Action? action = null)
     {
         MessagesSent++;
-        if (!_network.Connected(m.From, m.To) || (_network.DropProbability > 0 && _random.NextDouble() < _network.DropProbability))
+        if (!_network.Connected(m.From, m.To) || (_layer is not null && !_layer.LinkOpen(m.From, m.FromIncarnation, m.To, m.ToIncarnation))
+            || (_network.DropProbability > 0 && _random.NextDouble() < _network.DropProbability))
         {
             MessagesLost++;
             return;
@@ -297,14 +339,31 @@ internal sealed class ElectionSimulation
         var delay = _network.LongDelayProbability > 0 && _random.NextDouble() < _network.LongDelayProbability
             ? ShortDelayMax + _random.NextInt64(LongDelayMax - ShortDelayMax)
             : ShortDelayMin + _random.NextInt64(ShortDelayMax - ShortDelayMin);
-        Schedule(_now + delay, new SimEvent(EventKind.Deliver, m.To, m.ToIncarnation, m, null));
+        Schedule(_now + delay, new SimEvent(EventKind.Deliver, m.To, m.ToIncarnation, m, action));
     }
 
-    private void Deliver(SimMessage m)
+    private void Deliver(SimMessage m, Action? action)
     {
         var node = _nodes[m.To];
+        if (m.Kind == MessageKind.LayerMessage)
+        {
+            // Layer messages carry Akka's uids: never to another incarnation than the one addressed.
+            if (!node.Up || node.Incarnation != m.ToIncarnation || !_network.Connected(m.From, m.To)
+                || !_layer!.LinkOpen(m.From, m.FromIncarnation, m.To, m.ToIncarnation))
+            {
+                MessagesLost++;
+                return;
+            }
+
+            action!();
+            return;
+        }
+
         if (!node.Up || !_network.Connected(m.From, m.To)
-            || (node.Incarnation != m.ToIncarnation && _random.Next(2) == 0))
+            || (node.Incarnation != m.ToIncarnation && _random.Next(2) == 0)
+            || (_layer is not null && (!_layer.LinkOpen(m.From, m.FromIncarnation, m.To, node.Incarnation)
+                || !_layer.Accepts(m.To, m.From, m.FromIncarnation, m.Kind is MessageKind.Heartbeat or MessageKind.HeartbeatAck)
+                || !_layer.Accepts(m.From, m.To, node.Incarnation, m.Kind is MessageKind.Heartbeat or MessageKind.HeartbeatAck))))
         {
             MessagesLost++;
             return;
@@ -338,10 +397,15 @@ internal sealed class ElectionSimulation
         if (incarnation > node.KnownIncarnation[peer])
         {
             node.KnownIncarnation[peer] = incarnation;
-            Monitor(node);
+            if (_layer is null)
+            {
+                Monitor(node);
+            }
         }
 
-        node.Health!.HeardDirectly(_ids[peer], incarnation);
+        _layer?.Heard(node, peer, incarnation);
+
+        node.Health!.HeardDirectly(_ids[peer], _layer?.Uid(peer, incarnation) ?? incarnation);
     }
 
     private void Monitor(SimNode node) =>
@@ -403,6 +467,8 @@ internal sealed class ElectionSimulation
             History.Observe(new Observation(Now, node.Index, node.Incarnation, state.Term, state.Role,
                 state.Leader is { } leader ? _index[leader] : null, state.HasQuorum));
         }
+
+        _layer?.ElectionChanged(node);
     }
 
     private enum EventKind : byte
@@ -419,6 +485,7 @@ internal sealed class ElectionSimulation
         HeartbeatAck,
         VoteRequest,
         VoteReply,
+        LayerMessage,
     }
 
     /// <summary>A message; <see cref="Flag"/> is "from the leader" on heartbeats and "pre-vote" on votes.</summary>
