@@ -56,6 +56,23 @@ public sealed class SelfHealingWatchTests
     public void Isolation_needs_no_quorum_and_a_majority_failed_or_a_too_small_cluster(bool hasQuorum, NodeState[] states, int quorumSize, bool isolated) =>
         Assert.Equal(isolated, IsolationWatch.IsIsolated(View(states), NoQuorum(quorumSize) with { HasQuorum = hasQuorum }));
 
+    /// <summary>
+    /// Found by the coordinated simulation (seed 16822): a new incarnation joined while two members
+    /// were already Down, so it never admitted them; it admits three voters of the five the election
+    /// counts, one of them Failed. Neither "a majority of its voters Failed" (1 of 3) nor "a cluster
+    /// smaller than a majority" (3 of 5) held, so the pair it sat with waited without a quorum for
+    /// good, in an Akka cluster whose leader no longer knew them.
+    /// </summary>
+    [Fact]
+    public void A_node_that_can_hear_fewer_than_a_majority_of_the_quorum_size_is_isolated_even_when_it_admitted_only_some_voters()
+    {
+        var view = View(NodeState.Failed, NodeState.Active, NodeState.Active);
+
+        Assert.True(IsolationWatch.IsIsolated(view, NoQuorum(5)));
+        Assert.False(IsolationWatch.IsIsolated(view, NoQuorum(5) with { HasQuorum = true }));
+        Assert.False(IsolationWatch.IsIsolated(View(NodeState.Failed, NodeState.Active, NodeState.Active), NoQuorum(4))); // two of four: an even split
+    }
+
     [Fact]
     public void A_join_only_incarnation_times_out_when_it_is_not_up_for_the_whole_time()
     {

@@ -64,7 +64,7 @@ internal sealed class GossipView(int nodes)
 /// (the full view) back.</para>
 /// <para>Rules modelled as Akka has them: the leader of a view is the lowest address among
 /// Up/Leaving members that the view does not mark unreachable, the node itself always counting as
-/// reachable (Gossip.LeaderOf); only a converged leader moves Joining to Up, and removes a Down
+/// reachable, or, when there is none, the lowest such Joining member (MembershipState.LeaderOf); only a converged leader moves Joining to Up, and removes a Down
 /// member only once its view marks it unreachable; a join of a new incarnation while the old one is still
 /// a member makes the receiver mark the old one Down and ignore the join (the newcomer retries);
 /// a node that sees itself Down or removed ends its incarnation; every node that sees a Down
@@ -158,14 +158,25 @@ internal sealed class AkkaMembershipModel(int nodes)
         view.Terminated.RemoveWhere(t => view.RemovedUpTo[t.Address] >= t.Uid);
     }
 
-    /// <summary>The Akka leader of <paramref name="self"/>'s view: the lowest address among Up/Leaving members it does not mark unreachable (itself always reachable).</summary>
+    /// <summary>
+    /// The Akka leader of <paramref name="self"/>'s view: the lowest address among Up/Leaving members
+    /// it does not mark unreachable (itself always reachable); when there is none, the lowest address
+    /// among its reachable Joining members. Akka.NET's MembershipState.LeaderOf takes the reachable
+    /// non-Down members and picks the first Up/Leaving one, else the minimum by
+    /// Member.LeaderStatusOrdering (Joining before Down; same status: address order), so a gossip
+    /// whose Up members all went Down (the member that welcomed the others downed itself) still
+    /// has a leader, a Joining one, which moves the Joining members Up on convergence.
+    /// </summary>
     public static int? LeaderOf(GossipView view, int self)
     {
-        for (var a = 0; a < view.Members.Length; a++)
+        foreach (var statuses in (SimStatus[][])[[SimStatus.Up, SimStatus.Leaving], [SimStatus.Joining]])
         {
-            if (view.Members[a] is { Present: true, Status: SimStatus.Up or SimStatus.Leaving } s && (a == self || !view.Terminated.Contains((a, s.Uid))))
+            for (var a = 0; a < view.Members.Length; a++)
             {
-                return a;
+                if (view.Members[a] is { Present: true } s && statuses.Contains(s.Status) && (a == self || !view.Terminated.Contains((a, s.Uid))))
+                {
+                    return a;
+                }
             }
         }
 

@@ -7,9 +7,9 @@ namespace Solidb.Cluster.Tests.Election.Simulation.Coordination;
 /// to tell whether a set of nodes could elect a leader at a given moment: in production the
 /// election's voters are the admitted members of the node's snapshot and Inbound refuses election
 /// messages from senders the snapshot does not list, so a majority whose members do not admit each
-/// other cannot elect, however healthy the network (e.g. the only Up member, the Akka leader, dies
-/// while the others are still Joining: nobody can move them to Up, and they wait for the join
-/// timeout). The election's liveness check counts such misses apart (tolerated) instead of failing.
+/// other cannot elect, however healthy the network (e.g. fresh incarnations that no cluster has
+/// let in yet, while Akka's join and the members' introductions catch up). The election's liveness
+/// check counts such misses apart (tolerated) instead of failing.
 /// </summary>
 internal sealed class VoterTimeline(int nodes)
 {
