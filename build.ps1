@@ -52,7 +52,7 @@ function Invoke-Test {
         $counters = ([xml](Get-Content $trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed
-        $skipped += [int]$counters.notExecuted
+        $skipped += [int]$counters.total - [int]$counters.executed # VSTest counts a skipped test as not executed, not in notExecuted
     }
     if ($failedProjects.Count -gt 0) { Write-Host "Failing projects: $($failedProjects -join ', ')" -ForegroundColor Red }
     Write-Host "tests: $passed passed, $failed failed, $skipped skipped"
