@@ -25,7 +25,7 @@ internal sealed class AkkaSide(ActorSystem system, NodeContext node)
     public ActorSelection? ManagerAt(string hostPort)
     {
         var address = AkkaMembers.ToAddress(hostPort, _cluster.SelfAddress);
-        return address.Equals(_cluster.SelfAddress) ? null : system.ActorSelection(new RootActorPath(address) / "user" / ClusterManagerActor.Name);
+        return address.Equals(_cluster.SelfAddress) ? null : system.ActorSelection(ModulePaths.Manager(address));
     }
 
     /// <summary>Akka downs by address: only while the member there is still the incarnation the coordinator meant.</summary>
