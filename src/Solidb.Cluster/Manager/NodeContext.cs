@@ -1,4 +1,5 @@
 using Solidb.Cluster.Clock;
+using Solidb.Cluster.Clock.Sync;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Election;
 using Solidb.Cluster.Identity;
@@ -25,9 +26,12 @@ public sealed class NodeContext
         var clock = new HybridLogicalClock(time, options, bound.Load());
         Gate = new ClockGate(clock, time, Counters);
         _members = MemberDirectory.Initial(identity.NodeId, settings.Self.ToString());
+        _clockStatus = ClockStatus.Initial(settings.Clock.MaxOffset);
+        WallOffsets = new WallClockOffsets(time, WallOffsetFreshness(settings));
     }
 
     private MemberDirectory _members;
+    private ClockStatus _clockStatus;
 
     public static string ModuleVersion { get; } =
         typeof(NodeContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -40,6 +44,22 @@ public sealed class NodeContext
     public ClockGate Gate { get; }
     public HybridLogicalClock Clock => Gate.Clock;
     public ClockBoundFile BoundFile { get; }
+
+    /// <summary>Each peer's wall-clock offset to this node, from round trips (heartbeats, formation queries).</summary>
+    public WallClockOffsets WallOffsets { get; }
+
+    /// <summary>
+    /// Whether this node's wall clock agrees with the majority; the coordinator replaces it once per
+    /// heartbeat interval and every actor reads the latest.
+    /// </summary>
+    public ClockStatus ClockStatus
+    {
+        get => Volatile.Read(ref _clockStatus);
+        internal set => Volatile.Write(ref _clockStatus, value);
+    }
+
+    /// <summary>This node's wall clock, in Unix milliseconds: what wire messages carry for offset estimates.</summary>
+    public long WallMs() => Time.GetUtcNow().ToUnixTimeMilliseconds();
     public IVoteStore VoteStore { get; }
 
     /// <summary>Data-dir files this node cannot persist right now (readiness reports them).</summary>
@@ -70,6 +90,10 @@ public sealed class NodeContext
     public NodeId NodeId => Identity.NodeId;
     public string Address => Settings.Self.ToString();
     public string HttpAddress => $"{(Settings.Tls.Http ? "https" : "http")}://{new PeerAddress(Settings.PublicHost, Settings.HttpPort)}";
+
+    /// <summary>Readings older than 5 heartbeat intervals (at least 2 s) do not count: a silent peer has no offset.</summary>
+    private static TimeSpan WallOffsetFreshness(ClusterSettings settings) =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, 5 * settings.Health.HeartbeatInterval.Ticks));
 
     /// <summary>
     /// Builds the context of a node whose data dir is open: the clock starts above the bound the

@@ -1,0 +1,126 @@
+namespace Solidb.Cluster.Clock.Sync;
+
+/// <summary>
+/// This node's clock against the cluster, as the node and its status report it.
+/// <see cref="OffsetToMajorityMs"/> is positive when this node is ahead; null before any peer answered.
+/// </summary>
+public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSpan MaxOffset, IReadOnlySet<string> PeersOutOfSync)
+{
+    public static ClockStatus Initial(TimeSpan maxOffset) => new(true, null, maxOffset, new HashSet<string>());
+
+    /// <summary>The error line, and the reason readiness and refused callers are given, while out of sync; null in sync.</summary>
+    public string? Problem => InSync ? null : Describe(OffsetToMajorityMs ?? 0, MaxOffset);
+
+    public static string Describe(double offsetToMajorityMs, TimeSpan maxOffset) =>
+        $"clock is {Math.Abs(Math.Round(offsetToMajorityMs)):0} ms {(offsetToMajorityMs >= 0 ? "ahead of" : "behind")} the majority of the cluster " +
+        $"(max offset {maxOffset.TotalMilliseconds:0} ms): fix time synchronisation on this host";
+
+    public bool IsPeerInSync(string address) => !PeersOutOfSync.Contains(address);
+}
+
+/// <summary>
+/// Out of sync after <see cref="Consecutive"/> estimates in a row beyond one bound, back in sync
+/// after as many within a tighter one; estimates between the bounds keep the current state.
+/// </summary>
+public sealed class SyncHysteresis(double outBeyondMs, double backWithinMs)
+{
+    public const int Consecutive = 3;
+
+    private int _beyond;
+    private int _within;
+
+    public bool InSync { get; private set; } = true;
+
+    /// <summary>Takes one estimate; true when the state changed.</summary>
+    public bool Observe(double offsetMs)
+    {
+        var size = Math.Abs(offsetMs);
+        _beyond = size > outBeyondMs ? _beyond + 1 : 0;
+        _within = size <= backWithinMs ? _within + 1 : 0;
+        var next = InSync ? _beyond < Consecutive : _within >= Consecutive;
+        var changed = next != InSync;
+        InSync = next;
+        return changed;
+    }
+}
+
+/// <summary>One evaluation: the new status, and whether this node's own verdict changed.</summary>
+/// <param name="Beyond">This estimate is beyond the out-of-sync bound (with fewer than
+/// <see cref="ClockSync.MinimumVoters"/> voters the node only warns about it).</param>
+public sealed record ClockVerdict(ClockStatus Status, bool SelfChanged, bool PeersChanged, bool Beyond, bool OnlyWarns);
+
+/// <summary>
+/// Whether this node's wall clock agrees with the majority of the cluster (CockroachDB's rule).
+/// Once per heartbeat interval the offset to the majority is the median of the believed offsets
+/// to every peer with a fresh reading and this node's own (0); the node is out of sync after 3
+/// such estimates beyond 80 % of the max offset and back after 3 within 50 %. Each peer is judged
+/// the same way by its offset to this node, so peers' votes and candidacies can be refused while
+/// their clock is off. With fewer than 3 voters there is no majority to trust over this node's
+/// own clock: it only warns. Plain and single-threaded (the coordinator owns it).
+/// </summary>
+public sealed class ClockSync(TimeSpan maxOffset)
+{
+    public const double OutOfSyncFraction = 0.8;
+    public const double BackInSyncFraction = 0.5;
+    public const int MinimumVoters = 3;
+
+    private readonly double _outMs = maxOffset.TotalMilliseconds * OutOfSyncFraction;
+    private readonly double _backMs = maxOffset.TotalMilliseconds * BackInSyncFraction;
+    private readonly SyncHysteresis _self = NewHysteresis(maxOffset);
+    private readonly Dictionary<string, SyncHysteresis> _peers = new(StringComparer.Ordinal);
+
+    public ClockStatus Status { get; private set; } = ClockStatus.Initial(maxOffset);
+
+    /// <summary>The median of the offsets (this node's 0 included), negated: positive when this node is ahead.</summary>
+    public static double OffsetToMajority(IEnumerable<double> peerOffsetsMs)
+    {
+        var all = peerOffsetsMs.Append(0).Order().ToList();
+        var mid = all.Count / 2;
+        if (all.Count % 2 == 1)
+        {
+            return -all[mid];
+        }
+
+        // Two middle values and no majority between them: the one nearer this node's own clock.
+        var (low, high) = (all[mid - 1], all[mid]);
+        return -(Math.Abs(low) <= Math.Abs(high) ? low : high);
+    }
+
+    /// <summary>One estimate from the fresh readings; <paramref name="voters"/> counts this node.</summary>
+    public ClockVerdict Evaluate(IReadOnlyDictionary<string, OffsetEstimate> readings, int voters)
+    {
+        var peersChanged = false;
+        foreach (var gone in _peers.Keys.Where(p => !readings.ContainsKey(p)).ToList())
+        {
+            peersChanged |= !_peers[gone].InSync;
+            _peers.Remove(gone);
+        }
+
+        foreach (var (peer, reading) in readings)
+        {
+            if (!_peers.TryGetValue(peer, out var h))
+            {
+                _peers[peer] = h = NewHysteresis(maxOffset);
+            }
+
+            peersChanged |= h.Observe(reading.OffsetMs);
+        }
+
+        var onlyWarns = voters < MinimumVoters;
+        double? offset = readings.Count == 0 ? Status.OffsetToMajorityMs : OffsetToMajority(readings.Values.Select(r => r.OffsetMs));
+        var beyond = readings.Count > 0 && Math.Abs(offset!.Value) > _outMs;
+        var selfChanged = false;
+        if (readings.Count > 0)
+        {
+            // Too few voters: a lone peer's word does not outvote this node's clock; stay in sync and warn.
+            selfChanged = _self.Observe(onlyWarns ? Math.Min(Math.Abs(offset!.Value), _backMs) : offset!.Value);
+        }
+
+        var outOfSync = _peers.Where(p => !p.Value.InSync).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        Status = new ClockStatus(_self.InSync, offset, maxOffset, outOfSync);
+        return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns);
+    }
+
+    private static SyncHysteresis NewHysteresis(TimeSpan maxOffset) =>
+        new(maxOffset.TotalMilliseconds * OutOfSyncFraction, maxOffset.TotalMilliseconds * BackInSyncFraction);
+}
