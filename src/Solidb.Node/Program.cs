@@ -124,7 +124,7 @@ public static class Program
         var system = app.Services.GetRequiredService<ActorSystem>();
         await app.WaitForShutdownAsync();
         var end = Restarts.Decide(CoordinatedShutdown.Get(system).ShutdownReason);
-        return (end.Error is { } error ? Fail(ExitFailure, error) : ExitOk, end);
+        return (end.Error is { } error ? Fail(end.ExitCode, error) : ExitOk, end);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class ClockActor : ReceiveActor, IWithTimers
     public ClockActor(NodeContext node)
     {
         _node = node;
-        Receive<GetTimestamp>(_ => Sender.Tell(new TimestampReply(_node.Clock.Now())));
+        Receive<GetTimestamp>(_ => Sender.Tell(_node.Clock.TryNow(out var problem) is { } now ? new TimestampReply(now) : new ClockUnavailable(problem!)));
         Receive<ObserveTimestamp>(OnObserve);
         Receive<PersistBound>(_ => Persist());
         Receive<CrashForTest>(CrashForTest.Throw);
@@ -36,8 +36,14 @@ public sealed class ClockActor : ReceiveActor, IWithTimers
 
     private void OnObserve(ObserveTimestamp m)
     {
+        if (_node.Clock.Problem is { } problem)
+        {
+            Sender.Tell(new ClockUnavailable(problem)); // out of sync: no timestamp, not even one past the observed
+            return;
+        }
+
         var from = Sender.Path.Address.HasGlobalScope ? Sender.Path.Address.ToString() : "a local service";
-        if (_node.Gate.TryObserve(m.Timestamp, null, out var local, out var rejected, out var warn))
+        if (_node.Gate.TryObserve(m.Timestamp, out var local, out var rejected, out var warn))
         {
             Sender.Tell(new TimestampReply(local));
             return;

@@ -69,15 +69,34 @@ public sealed record ElectionSettings
     }
 }
 
+/// <summary>What a node does while its wall clock is out of sync with the majority (solidb.clock.on-skew).</summary>
+public enum SkewAction
+{
+    /// <summary>Stay up, isolated: no votes, no leadership, no timestamps, not ready; back once the clock is fixed.</summary>
+    Isolate,
+
+    /// <summary>Exit with code 3 after the skew grace, as CockroachDB does.</summary>
+    Stop,
+}
+
 /// <summary>solidb.clock: Hybrid Logical Clock skew protection and persistence.</summary>
 public sealed record ClockSettings
 {
     public TimeSpan MaxOffset { get; init; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan PersistInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public SkewAction OnSkew { get; init; } = SkewAction.Isolate;
+    public TimeSpan SkewGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     internal static ClockSettings From(ConfigReader r) => new()
     {
         MaxOffset = r.Duration("clock.max-offset", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
         PersistInterval = r.Duration("clock.persist-interval", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+        OnSkew = r.String("clock.on-skew").Trim().ToLowerInvariant() switch
+        {
+            "isolate" => SkewAction.Isolate,
+            "stop" => SkewAction.Stop,
+            var other => throw SettingsException.Invalid(r.Key("clock.on-skew"), other, "expected isolate or stop"),
+        },
+        SkewGrace = r.Duration("clock.skew-grace", TimeSpan.Zero, TimeSpan.FromHours(24)),
     };
 }

@@ -30,7 +30,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         _node = node;
         // After a restart too: the term and vote are read back from the vote store, so a restarted
         // actor never votes twice in a term; it starts as a follower, as after a process restart.
-        _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, new Random(), node.Clock.Now);
+        _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, new Random(), node.Gate.Stamp);
         Active();
     }
 
@@ -81,7 +81,11 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
             Publish();
         });
         Receive<MembershipChanged>(m => OnMembership(m.Snapshot));
-        Receive<ElectionTick>(_ => Handle(_state.Tick()));
+        Receive<ElectionTick>(_ =>
+        {
+            _state.ClockInSync = _node.ClockStatus.InSync; // out of sync: never stands, steps down as leader
+            Handle(_state.Tick());
+        });
         Receive<HeartbeatObserved>(OnHeartbeatObserved);
         Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
         Receive<RequestVote>(OnRequestVote);
@@ -99,7 +103,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private void OnRequestVote(RequestVote m)
     {
-        if (_node.Accept(m, m.Candidate, null, Sender, _log, out var candidate) && IsVoter(candidate, m))
+        if (_node.Accept(m, m.Candidate, null, Sender, _log, out var candidate) && IsVoter(candidate, m) && ClockAllows(candidate, m))
         {
             Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote));
         }
@@ -107,7 +111,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private void OnVoteReply(VoteReply m)
     {
-        if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m))
+        if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m) && ClockAllows(from, m))
         {
             Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote));
         }
@@ -119,6 +123,11 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     /// </summary>
     private bool IsVoter(NodeId from, object message) =>
         _state.Voters.Contains(from) || _node.Refuse(Security.RejectionReason.NotAVoter, message, $"{from} is no voter", _log);
+
+    /// <summary>No vote is cast or counted while this node's clock, or the other's, is out of sync with the majority.</summary>
+    private bool ClockAllows(NodeId from, object message) => _node.ClockStatus is var c && c.InSync
+        && (_membership.Find(from) is not { } peer || c.IsPeerInSync(peer.Address))
+        || _node.Refuse(Security.RejectionReason.ClockSkew, message, c.InSync ? $"{from}'s clock is out of sync" : c.Problem!, _log);
 
     private void OnHeartbeatObserved(HeartbeatObserved m)
     {

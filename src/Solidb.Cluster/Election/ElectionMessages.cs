@@ -36,7 +36,10 @@ public sealed record LeaderInfo(NodeId? Leader, long Term, HlcTimestamp? Elected
     /// <summary>What a majority is counted over (see <see cref="ElectionState.QuorumSize"/>).</summary>
     public int QuorumSize { get; init; }
 
-    public FencingToken? Token => Leader is { } leader && ElectedAt is { } at ? new FencingToken(Term, leader, at) : null;
+    /// <summary>Set while this node's clock is out of sync with the majority: it then hands out no fencing token.</summary>
+    public string? ClockProblem { get; init; }
+
+    public FencingToken? Token => ClockProblem is null && Leader is { } leader && ElectedAt is { } at ? new FencingToken(Term, leader, at) : null;
 }
 
 /// <summary>Subscribe to leader changes: <see cref="LeaderChanged"/> now and on every change.</summary>

@@ -68,6 +68,9 @@ public sealed class ElectionState
     /// <summary>How many voters may fail with a majority left: floor((voters - 1) / 2).</summary>
     public int FailureTolerance => Majority.Tolerance(_voters.Count);
 
+    /// <summary>False while this node's wall clock is out of sync with the majority: it never stands and steps down as leader.</summary>
+    public bool ClockInSync { get; set; } = true;
+
     /// <summary>Why the last save of the vote failed (the node then grants no vote and starts no election); null once a save succeeds.</summary>
     public string? PersistProblem => _vote.Problem;
 
@@ -123,7 +126,7 @@ public sealed class ElectionState
         if (Role == ElectionRole.Leader)
         {
             var heard = _voters.Count(v => v == _self || _time.GetElapsedTime(_lastAck.GetValueOrDefault(v, long.MinValue / 2), now) <= _settings.TimeoutMax);
-            _quorum = IsMajority(heard);
+            _quorum = IsMajority(heard) && ClockInSync;
             if (!_quorum)
             {
                 StepDown(Term);
@@ -133,7 +136,7 @@ public sealed class ElectionState
         {
             Leader = null;
             ElectedAt = null;
-            if (_voters.Contains(_self))
+            if (_voters.Contains(_self) && ClockInSync)
             {
                 StartPreVote(outputs);
             }

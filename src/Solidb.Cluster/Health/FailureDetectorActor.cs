@@ -39,7 +39,7 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         Receive<MembershipChanged>(m => OnMembership(m.Snapshot));
         // Block bodies: the policy's bool result (whether the peer is monitored) must not be taken
         // by Akka as "not handled", which would count the message as dropped.
-        Receive<HeardFrom>(m => { _policy.HeardDirectly(m.NodeId, m.Uid, m.RoundTrip, _node.Gate.OffsetOf(m.NodeId)); });
+        Receive<HeardFrom>(m => { _policy.HeardDirectly(m.NodeId, m.Uid, m.RoundTrip); });
         Receive<HeardIndirectly>(m => { _policy.HeardIndirectly(m.NodeId, m.Uid); });
         Receive<Evaluate>(_ => OnEvaluate());
         Receive<HealthReport>(OnReport);

@@ -12,7 +12,7 @@ public sealed record HealthTick(IReadOnlyList<HealthEvent> Changes, IReadOnlyLis
 /// <summary>Per-peer numbers for the status API.</summary>
 /// <param name="LastHeard">TimeProvider timestamp of the last direct sign of life (or of monitoring start).</param>
 public sealed record PeerHealth(NodeId Peer, long Uid, HealthSignal Signal, long LastHeard, int MissedHeartbeats,
-    TimeSpan? RoundTrip, TimeSpan? ClockOffset, bool DirectlyReachable);
+    TimeSpan? RoundTrip, bool DirectlyReachable);
 
 /// <summary>
 /// The failure-detection rules, on injected time and without a network. A peer's missed
@@ -50,7 +50,7 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
     public IReadOnlyCollection<NodeId> Monitored => _peers.Keys;
 
     /// <summary>A heartbeat from the peer, or its answer to ours, arrived.</summary>
-    public bool HeardDirectly(NodeId id, long uid, TimeSpan? roundTrip = null, TimeSpan? clockOffset = null)
+    public bool HeardDirectly(NodeId id, long uid, TimeSpan? roundTrip = null)
     {
         if (!_peers.TryGetValue(id, out var peer) || peer.Uid != uid)
         {
@@ -61,7 +61,6 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
         peer.MissesCounted = 0;
         peer.HeardEver = true;
         peer.RoundTrip = roundTrip ?? peer.RoundTrip;
-        peer.ClockOffset = clockOffset ?? peer.ClockOffset;
         return true;
     }
 
@@ -131,7 +130,7 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
     public int NewMisses(NodeId id) => _peers.TryGetValue(id, out var p) ? p.NewMisses : 0;
 
     public PeerHealth? Stats(NodeId id) => _peers.TryGetValue(id, out var p)
-        ? new PeerHealth(id, p.Uid, p.Signal, p.LastDirect, Misses(p.LastDirect), p.RoundTrip, p.ClockOffset, p.DirectlyReachable)
+        ? new PeerHealth(id, p.Uid, p.Signal, p.LastDirect, Misses(p.LastDirect), p.RoundTrip, p.DirectlyReachable)
         : null;
 
     public IReadOnlyList<PeerHealth> AllStats() => _peers.Keys.Order().Select(id => Stats(id)!).ToList();
@@ -151,6 +150,5 @@ public sealed class HealthPolicy(HealthSettings settings, TimeProvider time)
         public int MissesCounted { get; set; }
         public int NewMisses { get; set; }
         public TimeSpan? RoundTrip { get; set; }
-        public TimeSpan? ClockOffset { get; set; }
     }
 }

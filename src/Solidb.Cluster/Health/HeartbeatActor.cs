@@ -89,9 +89,10 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         foreach (var peer in targets)
         {
             var seq = ++_seq;
-            _roundTrips.Sent(peer.NodeId, seq);
+            var wallMs = _node.WallMs();
+            _roundTrips.Sent(peer.NodeId, seq, wallMs);
             Send(Context.ActorSelection(PathAt(peer.Address)),
-                new Heartbeat(_node.NodeId.Value, _selfUid, seq, _view.Term, _view.IsLeader, _view.ElectedAt, _node.Gate.Stamp()));
+                new Heartbeat(_node.NodeId.Value, _selfUid, seq, _view.Term, _view.IsLeader, _view.ElectedAt, _node.Gate.Stamp()) { WallMs = wallMs });
             _node.Counters.HeartbeatSent();
         }
     }
@@ -104,7 +105,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
 
         _node.Counters.HeartbeatReceived();
-        Send(Context.ActorSelection(Sender.Path), new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, _view.Term, _node.Gate.Stamp()));
+        Send(Context.ActorSelection(Sender.Path), new HeartbeatAck(_node.NodeId.Value, _selfUid, m.Seq, _view.Term, _node.Gate.Stamp()) { WallMs = _node.WallMs() });
         _detector.Tell(new HeardFrom(from, m.FromUid, null));
         _election.Tell(new HeartbeatObserved(from, m.Term, m.IsLeader, m.ElectedAt));
     }
@@ -116,7 +117,13 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _detector.Tell(new HeardFrom(from, m.FromUid, _roundTrips.Answered(from, m.Seq)));
+        var trip = _roundTrips.Answered(from, m.Seq);
+        if (trip is { SentWallMs: > 0 } t && m.WallMs > 0 && Inbound.SenderAddress(Sender) is { } address)
+        {
+            _node.WallOffsets.Record(address, t.SentWallMs, m.WallMs, t.Elapsed);
+        }
+
+        _detector.Tell(new HeardFrom(from, m.FromUid, trip?.Elapsed));
         _election.Tell(new HeartbeatAckObserved(from, m.Term));
     }
 

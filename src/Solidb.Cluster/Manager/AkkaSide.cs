@@ -52,6 +52,9 @@ internal sealed class AkkaSide(ActorSystem system, NodeContext node)
         system.EventStream.Publish(new Akka.Remote.QuarantinedEvent(address, (int)q.Uid));
     }
 
+    /// <summary>Ends the process with exit code 3 (<c>solidb.clock.on-skew = stop</c>): a new incarnation would have the same clock.</summary>
+    public void StopForClockSkew(StopForClockSkew stop) => CoordinatedShutdown.Get(system).Run(new ClockSkewStopReason(stop.Problem));
+
     public void StopForRestart(RestartSelf r)
     {
         if (r.DownSelf)

@@ -32,7 +32,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     {
         _node = node;
         _akka = new AkkaSide(Context.System, node);
-        _coordinator = new NodeCoordinator(node.NodeId, node.Time, node.Settings.Election, node.RejoinOnly, node.Counters);
+        _coordinator = new NodeCoordinator(node.NodeId, node.Time, node.Settings.Election, node.RejoinOnly, node.Counters,
+            node.Settings.Clock, node.Settings.SeedOrder().Count);
         Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(Observe(s.Members))));
         Receive<ClusterEvent.IMemberEvent>(OnMember);
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));
@@ -45,7 +46,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<Tick>(_ =>
         {
             _akka.ShareGossip();
-            Carry(_coordinator.Tick(_akka.Standing));
+            Carry(_coordinator.Tick(_akka.Standing, _node.WallOffsets.Fresh()));
         });
         Receive<GetLeader>(_ => Sender.Tell(_coordinator.Leader));
         Receive<GetClusterStatus>(_ => Sender.Tell(StatusReport.Build(_node, _coordinator.Snapshot, _health, _coordinator.Leader)));
@@ -153,6 +154,17 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                 case RestartSelf r:
                     _akka.StopForRestart(r);
                     break;
+                case PublishClock c:
+                    _node.ClockStatus = c.Status;
+                    if (c.Changed)
+                    {
+                        _election.Tell(c.Status);
+                    }
+
+                    break;
+                case StopForClockSkew stop:
+                    _akka.StopForClockSkew(stop);
+                    break;
             }
         }
     }
@@ -160,7 +172,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private void Publish(MembershipSnapshot snapshot)
     {
         _node.Members = new Security.MemberDirectory(snapshot, _node.NodeId, _node.Address);
-        _node.Gate.Retain(snapshot.Members.Select(m => m.NodeId));
+        _node.WallOffsets.Retain(snapshot.Members.Select(m => m.Address).Concat(_node.Settings.Peers.Select(p => p.ToString())));
         var message = new MembershipChanged(snapshot);
         _detector.Tell(message);
         _election.Tell(message);

@@ -31,12 +31,16 @@ public sealed record ClusterStatus(
     HlcTimestamp Hlc,
     CountersSnapshot Counters,
     LeaderInfo Election,
-    RestartHistory Restarts);
+    RestartHistory Restarts)
+{
+    /// <summary>This node's wall clock against the majority of the cluster.</summary>
+    public Clock.Sync.ClockStatus? Clock { get; init; }
+}
 
 /// <summary>One member in the status: membership plus what this node's health monitoring knows of it.</summary>
 /// <param name="LastHeartbeatAgo">Null for this node itself and for peers it does not monitor.</param>
 /// <param name="ObservedBy">Members that currently observe this one as unreachable.</param>
-/// <param name="ClockOffset">The member's clock minus ours, from its last message.</param>
+/// <param name="ClockOffset">The member's wall clock minus ours (positive: it is ahead), from round trips.</param>
 public sealed record MemberInfo(
     NodeId NodeId,
     string Address,
@@ -47,7 +51,11 @@ public sealed record MemberInfo(
     int? MissedHeartbeats,
     TimeSpan? RoundTrip,
     ImmutableArray<NodeId> ObservedBy,
-    TimeSpan? ClockOffset);
+    TimeSpan? ClockOffset)
+{
+    /// <summary>Why this member is held back although alive: "clock skew" while its clock is out of sync with ours.</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// Subscribe to membership: the subscriber gets the current <see cref="MembershipChanged"/> at

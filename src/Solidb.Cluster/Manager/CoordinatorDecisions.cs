@@ -44,6 +44,16 @@ public sealed record QuarantineMember(NodeId NodeId, string Address, long Uid) :
 /// </summary>
 public sealed record RestartSelf(RestartCause Cause, bool DownSelf) : Decision;
 
+/// <summary>
+/// This node's clock against the majority, every heartbeat interval: the node's actors read it
+/// (<see cref="NodeContext.ClockStatus"/>); <paramref name="Changed"/>: this node's or a peer's
+/// verdict changed, so the election must hear it.
+/// </summary>
+public sealed record PublishClock(Clock.Sync.ClockStatus Status, bool Changed) : Decision;
+
+/// <summary>Out of sync for the whole skew grace with <c>solidb.clock.on-skew = stop</c>: the process exits with code 3.</summary>
+public sealed record StopForClockSkew(string Problem) : Decision;
+
 /// <summary>A line for the node's log.</summary>
 public sealed record LogLine(LogLevel Level, string Text) : Decision;
 

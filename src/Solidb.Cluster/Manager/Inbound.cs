@@ -37,7 +37,7 @@ public static class Inbound
             return node.Refuse(reason, message, $"claims to be {from} but was sent from {address ?? "this node"}", log);
         }
 
-        return node.Admit(message, from, log);
+        return node.Admit(message, from, address, log);
     }
 
     /// <summary>For bootstrap messages (sent before anyone is a member): the sender must be a configured peer.</summary>
@@ -57,27 +57,32 @@ public static class Inbound
         }
 
         peer = address;
-        return node.Admit(message, NodeId.Parse(claimedId), log);
+        return node.Admit(message, NodeId.Parse(claimedId), address, log);
     }
 
     /// <summary>
-    /// Folds the message's HLC timestamp into the node's clock. False (message dropped) when the
-    /// timestamp is beyond the max offset; that is counted and logged at a bounded rate.
+    /// Folds the message's HLC timestamp into the node's clock. A timestamp beyond the max offset
+    /// is kept out of the clock (counted, logged at a bounded rate) but the message still goes to
+    /// its actor: heartbeats and their answers are how a skewed node is measured, kept a member
+    /// and told it is off; what a skewed node may not do (vote, lead) is refused by its clock
+    /// status, not by dropping its traffic. This node's own messages are never judged: after its
+    /// wall clock was stepped back, its HLC legitimately runs ahead of it. Always true.
     /// </summary>
-    private static bool Admit(this NodeContext node, IStamped message, NodeId from, ILoggingAdapter log)
+    private static bool Admit(this NodeContext node, IStamped message, NodeId from, string? senderAddress, ILoggingAdapter log)
     {
-        if (node.Gate.TryObserve(message.Sent, from, out _, out var rejected, out var warn))
+        if (senderAddress is null || senderAddress == node.Address
+            || node.Gate.TryObserve(message.Sent, out _, out var rejected, out var warn))
         {
             return true;
         }
 
         if (warn)
         {
-            log.Warning("Dropped {0} from {1}: {2} (further rejections are counted, logged at most every {3}s)",
+            log.Warning("Kept the timestamp of a {0} from {1} out of the clock: {2} (further rejections are counted, logged at most every {3}s)",
                 message.GetType().Name, from, rejected!.Message, Clock.ClockGate.WarningInterval.TotalSeconds);
         }
 
-        return false;
+        return true;
     }
 
     /// <summary>Counts a refusal under its reason and logs it at most once a minute per reason. Always false.</summary>

@@ -28,6 +28,7 @@ public sealed class NodeContext
         _members = MemberDirectory.Initial(identity.NodeId, settings.Self.ToString());
         _clockStatus = ClockStatus.Initial(settings.Clock.MaxOffset);
         WallOffsets = new WallClockOffsets(time, WallOffsetFreshness(settings));
+        Clock = new IssuingClock(clock, () => ClockStatus);
     }
 
     private MemberDirectory _members;
@@ -42,7 +43,8 @@ public sealed class NodeContext
     public DateTimeOffset StartedAt { get; }
     public NodeCounters Counters { get; }
     public ClockGate Gate { get; }
-    public HybridLogicalClock Clock => Gate.Clock;
+    /// <summary>The HLC for other services: issues nothing while this node's clock is out of sync (<see cref="IssuingClock"/>).</summary>
+    public IssuingClock Clock { get; }
     public ClockBoundFile BoundFile { get; }
 
     /// <summary>Each peer's wall-clock offset to this node, from round trips (heartbeats, formation queries).</summary>
@@ -133,7 +135,7 @@ public sealed class NodeContext
     /// <summary>Writes the clock's upper bound for the next persist interval; throws <see cref="DataDirectoryException"/> when it cannot.</summary>
     public HlcTimestamp PersistClockBound()
     {
-        var bound = ClockBoundFile.BoundFor(Clock.Current, Time.GetUtcNow(), Settings.Clock.PersistInterval, Settings.Clock.MaxOffset);
+        var bound = ClockBoundFile.BoundFor(Gate.Clock.Current, Time.GetUtcNow(), Settings.Clock.PersistInterval, Settings.Clock.MaxOffset);
         BoundFile.Save(bound);
         PersistedBound = bound;
         return bound;

@@ -36,12 +36,18 @@ public sealed class NodeCoordinator
     private readonly Dictionary<long, NodeId> _akkaUnreachable = [];
     private readonly Dictionary<long, (ObservedMember Member, long Since)> _downed = [];
     private readonly TimeProvider _time;
+    private readonly ClockWatch _clock;
+    private readonly int _configuredNodes;
     private List<Decision> _out = [];
     private long _published;
     private NodeId? _leaderLogged;
 
-    public NodeCoordinator(NodeId self, TimeProvider time, ElectionSettings settings, bool rejoinOnly, NodeCounters counters)
+    /// <param name="configuredNodes">How many nodes the peer list names (this one included): the voters before a cluster exists.</param>
+    public NodeCoordinator(NodeId self, TimeProvider time, ElectionSettings settings, bool rejoinOnly, NodeCounters counters,
+        ClockSettings? clock = null, int configuredNodes = 1)
     {
+        _clock = new ClockWatch(time, clock ?? new ClockSettings());
+        _configuredNodes = configuredNodes;
         _self = self;
         _time = time;
         _settings = settings;
@@ -132,6 +138,7 @@ public sealed class NodeCoordinator
     /// <summary>The election's view of the leader.</summary>
     public IReadOnlyList<Decision> LeaderChanged(LeaderInfo info)
     {
+        info = info with { ClockProblem = _clock.Status.Problem }; // no fencing token from a node whose clock is off
         var changed = info != Leader;
         Leader = info;
         Apply(_table.SetLeader(LeaderAddress()));
@@ -191,9 +198,25 @@ public sealed class NodeCoordinator
         return Flush();
     }
 
-    /// <summary>Every heartbeat interval: downing, quarantining downed members, and the isolation and join-timeout restarts.</summary>
-    public IReadOnlyList<Decision> Tick(SelfStanding standing)
+    /// <summary>This node's clock against the majority, as last judged (<see cref="ClockWatch"/>).</summary>
+    public Clock.Sync.ClockStatus Clock => _clock.Status;
+
+    /// <summary>
+    /// Every heartbeat interval: the clock verdict from the fresh wall-clock readings, downing,
+    /// quarantining downed members, and the isolation and join-timeout restarts.
+    /// </summary>
+    public IReadOnlyList<Decision> Tick(SelfStanding standing, IReadOnlyDictionary<string, Clock.Sync.OffsetEstimate>? clockReadings = null)
     {
+        if (Restarting is null && clockReadings is not null)
+        {
+            _out.AddRange(_clock.Evaluate(clockReadings, Math.Max(_configuredNodes, Leader.QuorumSize)));
+            if ((Leader.ClockProblem is null) != _clock.Status.InSync)
+            {
+                Leader = Leader with { ClockProblem = _clock.Status.Problem };
+                _out.Add(new PublishLeader(Leader));
+            }
+        }
+
         DownWhatMustGo();
         QuarantineDowned();
         if (Restarting is null && _isolation.ShouldRejoin(_table.Snapshot, Leader))

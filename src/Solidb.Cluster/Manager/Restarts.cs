@@ -34,6 +34,18 @@ public sealed class SelfRestartReason(RestartCause cause) : CoordinatedShutdown.
     public override string ToString() => Restarts.Describe(Cause);
 }
 
+/// <summary>The shutdown reason of a node whose clock stayed out of sync with <c>solidb.clock.on-skew = stop</c>: exit code 3.</summary>
+public sealed class ClockSkewStopReason(string problem) : CoordinatedShutdown.Reason
+{
+    public const int Code = 3;
+
+    public string Problem { get; } = problem;
+
+    public override int ExitCode => Code;
+
+    public override string ToString() => Problem;
+}
+
 /// <summary>What follows an incarnation.</summary>
 public enum NextIncarnation
 {
@@ -49,7 +61,8 @@ public enum NextIncarnation
 
 /// <summary>How an incarnation ended, as the host acts on it.</summary>
 /// <param name="Error">For an exit that is a failure: the one line to print; null for a clean exit or a restart.</param>
-public sealed record IncarnationEnd(NextIncarnation Next, RestartCause? Cause, string? Error)
+/// <param name="ExitCode">The process's exit code when <paramref name="Error"/> is set.</param>
+public sealed record IncarnationEnd(NextIncarnation Next, RestartCause? Cause, string? Error, int ExitCode = 1)
 {
     public bool IsRestart => Next != NextIncarnation.Exit;
 }
@@ -68,6 +81,7 @@ public static class Restarts
         // without TLS): a new incarnation would fail the same way. (The reason type is internal.)
         { } r when r.GetType().Name == "TlsHandshakeFailureReason" => new(NextIncarnation.Exit, null,
             "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"),
+        ClockSkewStopReason c => new(NextIncarnation.Exit, null, $"{c.Problem}; stopped (solidb.clock.on-skew = stop)", ClockSkewStopReason.Code),
         SelfRestartReason { Cause: RestartCause.JoinTimedOut } => new(NextIncarnation.Bootstrap, RestartCause.JoinTimedOut, null),
         SelfRestartReason s => new(NextIncarnation.RejoinOnly, s.Cause, null),
         // Downed by the cluster's leader (Akka runs the shutdown with the downing reason).

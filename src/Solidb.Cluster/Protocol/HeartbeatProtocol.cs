@@ -12,10 +12,22 @@ namespace Solidb.Cluster.Protocol;
 /// was elected: followers learn of the leader's liveness from these, with no message stream of
 /// its own.
 /// </summary>
-public sealed record Heartbeat(string From, long FromUid, long Seq, long Term, bool IsLeader, HlcTimestamp ElectedAt, HlcTimestamp Sent) : IStamped;
+public sealed record Heartbeat(string From, long FromUid, long Seq, long Term, bool IsLeader, HlcTimestamp ElectedAt, HlcTimestamp Sent) : IStamped
+{
+    /// <summary>The sender's wall clock (Unix ms) when it sent this; 0: none.</summary>
+    public long WallMs { get; init; }
+}
 
-/// <summary>The answer to a <see cref="Heartbeat"/>: echoes its sequence number (round-trip time) and carries the answerer's term (check-quorum).</summary>
-public sealed record HeartbeatAck(string From, long FromUid, long Seq, long Term, HlcTimestamp Sent) : IStamped;
+/// <summary>
+/// The answer to a <see cref="Heartbeat"/>: echoes its sequence number (round-trip time), carries
+/// the answerer's term (check-quorum) and its wall clock when it answered (the requester's
+/// NTP-style estimate of the answerer's clock offset, <see cref="Clock.Sync.WallClockOffsets"/>).
+/// </summary>
+public sealed record HeartbeatAck(string From, long FromUid, long Seq, long Term, HlcTimestamp Sent) : IStamped
+{
+    /// <summary>The answerer's wall clock (Unix ms) when it answered; 0: none.</summary>
+    public long WallMs { get; init; }
+}
 
 /// <summary>"Can you reach Target?": sent to up to k other members when a peer is suspected.</summary>
 public sealed record ProbeRequest(string From, string Target, long TargetUid, string TargetAddress, long Seq, HlcTimestamp Sent) : IStamped;

@@ -17,8 +17,8 @@ public static class WireFields
     /// <summary>Null when every field is in range; otherwise the reason and the field's name.</summary>
     public static (RejectionReason Reason, string Field)? Check(IProtocolMessage message) => message switch
     {
-        Heartbeat m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from"),
-        HeartbeatAck m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from"),
+        Heartbeat m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from") ?? Wall(m.WallMs),
+        HeartbeatAck m => Seq(m.Seq, "seq") ?? Term(m.Term) ?? Id(m.From, "from") ?? Wall(m.WallMs),
         ProbeRequest m => Seq(m.Seq, "seq") ?? Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.TargetAddress, "target_address"),
         ProbePing m => Seq(m.Seq, "seq") ?? Id(m.From, "from"),
         ProbePingAck m => Seq(m.Seq, "seq") ?? Id(m.From, "from"),
@@ -36,6 +36,10 @@ public static class WireFields
 
     private static (RejectionReason, string)? Seq(long seq, string field) =>
         seq >= 0 ? null : (RejectionReason.InvalidField, field);
+
+    /// <summary>A wall-clock reading in Unix ms: 0 (none) up to the HLC's physical range.</summary>
+    public static (RejectionReason, string)? Wall(long wallMs) =>
+        wallMs >= 0 && (ulong)wallMs <= Clock.HlcPacking.MaxPhysical ? null : (RejectionReason.InvalidField, "wall_ms");
 
     private static (RejectionReason, string)? Term(long term) =>
         Terms.IsValid(term) ? null : (RejectionReason.TermOutOfRange, "term");

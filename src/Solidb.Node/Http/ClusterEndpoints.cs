@@ -24,8 +24,9 @@ public static class ClusterEndpoints
                     JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            // A node that cannot persist its vote or clock bound is not ready whatever else holds.
+            // A node that cannot persist its vote or clock bound, or whose clock is off, is not ready whatever else holds.
             var reason = node.Storage.Problem is { } storage ? storage
+                : status.Clock?.Problem is { } clock ? clock
                 : status.State != NodeState.Active ? $"this node is {status.State}, not Active"
                 : !status.Election.HasQuorum ? "no quorum: this node does not reach a majority with a leader"
                 : null;

@@ -24,13 +24,21 @@ public sealed record StatusResponse(
     int Voters,
     int FailureTolerance,
     CountersSnapshot Stats,
-    RestartsResponse Restarts)
+    RestartsResponse Restarts,
+    ClockResponse? Clock)
 {
     public static StatusResponse From(ClusterStatus s) => new(
         s.NodeId.Value, s.Address, s.HttpAddress, s.Incarnation, s.State, s.Election.Leader?.Value,
         s.Members.Select(MemberResponse.From).ToList(), s.MembershipVersion, s.StartedAt, s.Version, s.Hlc.ToString(),
         s.Election.Term, s.Election.ElectedAt?.ToString(), s.Election.HasQuorum, s.Election.Voters, s.Election.FailureTolerance, s.Counters,
-        RestartsResponse.From(s.Restarts));
+        RestartsResponse.From(s.Restarts), ClockResponse.From(s.Clock));
+}
+
+/// <summary>This node's wall clock against the majority: <c>offset_to_majority_ms</c> is positive when this node is ahead (null before any peer answered).</summary>
+public sealed record ClockResponse(long? OffsetToMajorityMs, long MaxOffsetMs, bool InSync)
+{
+    public static ClockResponse? From(Solidb.Cluster.Clock.Sync.ClockStatus? c) => c is null ? null
+        : new(c.OffsetToMajorityMs is { } o ? (long)Math.Round(o) : null, (long)Math.Round(c.MaxOffset.TotalMilliseconds), c.InSync);
 }
 
 /// <summary>The process's self-restarts; <c>last_cause</c> is isolated, quarantined, join_timed_out or downed.</summary>
@@ -50,12 +58,13 @@ public sealed record MemberResponse(
     int? MissedHeartbeats,
     double? RttMs,
     IReadOnlyList<string> ObservedBy,
-    long? ClockOffsetMs)
+    long? ClockOffsetMs,
+    string? Reason)
 {
     public static MemberResponse From(MemberInfo m) => new(
         m.NodeId.Value, m.Address, m.HttpAddress, m.Incarnation, m.State,
         Ms(m.LastHeartbeatAgo), m.MissedHeartbeats, m.RoundTrip is { } rtt ? Math.Round(rtt.TotalMilliseconds, 3) : null,
-        m.ObservedBy.Select(o => o.Value).ToList(), Ms(m.ClockOffset));
+        m.ObservedBy.Select(o => o.Value).ToList(), Ms(m.ClockOffset), m.Reason);
 
     private static long? Ms(TimeSpan? t) => t is { } v ? (long)Math.Round(v.TotalMilliseconds) : null;
 }

@@ -8,8 +8,6 @@ namespace Solidb.Cluster.Tests.Clock;
 
 public sealed class ClockGateTests
 {
-    private static readonly NodeId Sender = NodeId.Parse("node-b");
-    private static readonly NodeId Other = NodeId.Parse("node-c");
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly NodeCounters _counters;
@@ -27,7 +25,7 @@ public sealed class ClockGateTests
 
     private HlcTimestamp Ahead(TimeSpan by, uint logical = 0) => new(WallMs + (ulong)by.TotalMilliseconds, logical);
 
-    private bool Observe(HlcTimestamp sent, out bool shouldWarn) => _gate.TryObserve(sent, Sender, out _, out _, out shouldWarn);
+    private bool Observe(HlcTimestamp sent, out bool shouldWarn) => _gate.TryObserve(sent, out _, out _, out shouldWarn);
 
     [Fact]
     public void The_gate_exposes_the_clock_it_was_given()
@@ -52,7 +50,7 @@ public sealed class ClockGateTests
         var before = _gate.Stamp();
         var sent = Ahead(TimeSpan.FromMilliseconds(200), logical: 7);
 
-        var accepted = _gate.TryObserve(sent, Sender, out var local, out var rejected, out var shouldWarn);
+        var accepted = _gate.TryObserve(sent, out var local, out var rejected, out var shouldWarn);
 
         Assert.True(accepted);
         Assert.Null(rejected);
@@ -71,49 +69,11 @@ public sealed class ClockGateTests
         var issued = _gate.Stamp();
         var sent = new HlcTimestamp(WallMs - 60_000, 3);
 
-        Assert.True(_gate.TryObserve(sent, Sender, out var local, out _, out _));
+        Assert.True(_gate.TryObserve(sent, out var local, out _, out _));
 
         Assert.True(local > sent);
         Assert.True(local > issued);
         Assert.Equal(local, _clock.Current);
-    }
-
-    [Fact]
-    public void TryObserve_records_the_sender_offset_as_its_physical_time_minus_our_wall_clock()
-    {
-        Assert.Null(_gate.OffsetOf(Sender));
-
-        _gate.TryObserve(Ahead(TimeSpan.FromMilliseconds(200)), Sender, out _, out _, out _);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), _gate.OffsetOf(Sender));
-
-        _gate.TryObserve(new HlcTimestamp(WallMs - 300, 0), Sender, out _, out _, out _);
-        Assert.Equal(TimeSpan.FromMilliseconds(-300), _gate.OffsetOf(Sender));
-
-        _gate.TryObserve(new HlcTimestamp(WallMs + 20, 0), Other, out _, out _, out _);
-        Assert.Equal(TimeSpan.FromMilliseconds(20), _gate.OffsetOf(Other));
-        Assert.Equal(TimeSpan.FromMilliseconds(-300), _gate.OffsetOf(Sender));
-    }
-
-    [Fact]
-    public void The_offset_is_measured_against_the_wall_clock_at_arrival()
-    {
-        var sent = new HlcTimestamp(WallMs, 0);
-        _time.Advance(TimeSpan.FromMilliseconds(40));
-
-        _gate.TryObserve(sent, Sender, out _, out _, out _);
-
-        Assert.Equal(TimeSpan.FromMilliseconds(-40), _gate.OffsetOf(Sender));
-    }
-
-    [Fact]
-    public void TryObserve_without_a_sender_records_no_offset_but_still_folds_the_timestamp()
-    {
-        var sent = Ahead(TimeSpan.FromMilliseconds(100));
-
-        Assert.True(_gate.TryObserve(sent, null, out var local, out _, out _));
-
-        Assert.True(local > sent);
-        Assert.Null(_gate.OffsetOf(Sender));
     }
 
     [Fact]
@@ -122,7 +82,7 @@ public sealed class ClockGateTests
         var issued = _gate.Stamp();
         var sent = Ahead(TimeSpan.FromSeconds(10));
 
-        var accepted = _gate.TryObserve(sent, Sender, out var local, out var rejected, out var shouldWarn);
+        var accepted = _gate.TryObserve(sent, out var local, out var rejected, out var shouldWarn);
 
         Assert.False(accepted);
         Assert.True(shouldWarn);
@@ -134,9 +94,6 @@ public sealed class ClockGateTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), rejected.MaxOffset);
         Assert.Equal(1, _counters.Snapshot().ClockSkewRejections);
         Assert.Equal(1, _clock.RejectedUpdates);
-
-        // Its offset is still recorded: it is what the status API shows for the bad peer.
-        Assert.Equal(TimeSpan.FromSeconds(10), _gate.OffsetOf(Sender));
 
         // The next local timestamp follows the local wall clock, not the rejected one.
         Assert.Equal(new HlcTimestamp(WallMs, issued.Logical + 1), _gate.Stamp());

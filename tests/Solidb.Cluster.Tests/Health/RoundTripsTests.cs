@@ -19,8 +19,8 @@ public sealed class RoundTripsTests
         trips.Sent(Peer, 2);
         _time.Advance(TimeSpan.FromMilliseconds(4));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(7), trips.Answered(Peer, 1));
-        Assert.Equal(TimeSpan.FromMilliseconds(4), trips.Answered(Peer, 2));
+        Assert.Equal(TimeSpan.FromMilliseconds(7), trips.Answered(Peer, 1)?.Elapsed);
+        Assert.Equal(TimeSpan.FromMilliseconds(4), trips.Answered(Peer, 2)?.Elapsed);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class NodeContextTests : IDisposable
         Assert.Equal(Id, context.NodeId);
         Assert.Equal(W, context.StartedAt);
         Assert.Equal(BoundPath, context.BoundFile.Path);
-        Assert.Same(context.Gate.Clock, context.Clock);
+        Assert.Equal(context.Gate.Clock.Options, context.Clock.Options);
         Assert.Equal(_settings.Clock.MaxOffset, context.Clock.Options.MaxOffset);
         Assert.Equal($"{_settings.PublicHost}:{_settings.Port}", context.Address);
         Assert.Equal($"http://{_settings.PublicHost}:{_settings.HttpPort}", context.HttpAddress);
@@ -143,7 +143,7 @@ public sealed class NodeContextTests : IDisposable
                 if (ms % 250 == 0)
                 {
                     var remote = new HlcTimestamp(Ms(time.GetUtcNow() + _settings.Clock.MaxOffset), 5);
-                    Assert.True(context.Gate.TryObserve(remote, NodeId.Parse("node2"), out var local, out _, out _));
+                    Assert.True(context.Gate.TryObserve(remote, out var local, out _, out _));
                     before.Add(local);
                 }
 
