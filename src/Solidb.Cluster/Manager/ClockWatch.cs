@@ -69,5 +69,5 @@ public sealed class ClockWatch(TimeProvider time, ClockSettings settings)
         return true;
     }
 
-    private static string Ms(double? ms) => ms is { } v ? $"{Math.Round(v):0}" : "?";
+    private static string Ms(double? ms) => ms is { } v ? ((long)Math.Round(v)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 }

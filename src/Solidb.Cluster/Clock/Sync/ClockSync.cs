@@ -12,7 +12,7 @@ public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSp
     public string? Problem => InSync ? null : Describe(OffsetToMajorityMs ?? 0, MaxOffset);
 
     public static string Describe(double offsetToMajorityMs, TimeSpan maxOffset) =>
-        $"clock is {Math.Abs(Math.Round(offsetToMajorityMs)):0} ms {(offsetToMajorityMs >= 0 ? "ahead of" : "behind")} the majority of the cluster " +
+        $"clock is {(long)Math.Abs(Math.Round(offsetToMajorityMs))} ms {(offsetToMajorityMs >= 0 ? "ahead of" : "behind")} the majority of the cluster " +
         $"(max offset {maxOffset.TotalMilliseconds:0} ms): fix time synchronisation on this host";
 
     public bool IsPeerInSync(string address) => !PeersOutOfSync.Contains(address);
