@@ -48,7 +48,8 @@ public sealed class ClockWatch(TimeProvider time, ClockSettings settings)
         else if (status.InSync && verdict.Beyond && verdict.OnlyWarns && Claim())
         {
             yield return new LogLine(LogLevel.WarningLevel,
-                $"{ClockStatus.Describe(status.OffsetToMajorityMs ?? 0, settings.MaxOffset)} (only {voters} voters: too few to tell which clock is wrong, so this node only warns)");
+                $"clock is {Ms(Math.Abs(verdict.WorstPeerOffsetMs))} ms {(verdict.WorstPeerOffsetMs >= 0 ? "ahead of" : "behind")} a peer (max offset {Ms(settings.MaxOffset.TotalMilliseconds)} ms), " +
+                $"but with {voters} voters there is no majority to tell which clock is wrong, so this node only warns: check time synchronisation on these hosts");
         }
 
         if (!status.InSync && settings.OnSkew == SkewAction.Stop && !_stopped && time.GetElapsedTime(_outSince!.Value) >= settings.SkewGrace)

@@ -66,6 +66,38 @@ public sealed class ElectionStateTests
     }
 
     [Fact]
+    public void A_node_whose_clock_is_out_of_sync_never_stands_and_stands_again_once_back()
+    {
+        var b = Create(B);
+        b.SetVoters(Three);
+        b.ClockInSync = false;
+
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(Max);
+            Assert.False(Campaigns(b.Tick()));
+        }
+
+        Assert.Equal(0, b.Term);
+        b.ClockInSync = true;
+        _time.Advance(Max);
+        Assert.Equal(new BroadcastVoteRequest(1, PreVote: true), Single<BroadcastVoteRequest>(b.Tick()));
+    }
+
+    [Fact]
+    public void A_leader_whose_clock_goes_out_of_sync_steps_down_at_its_next_tick_without_a_new_term()
+    {
+        var a = LeaderOfThree();
+
+        a.ClockInSync = false;
+        a.Tick();
+
+        Assert.Equal(ElectionRole.Follower, a.Role);
+        Assert.NotEqual(A, a.Leader);
+        Assert.Equal(1, a.Term);
+    }
+
+    [Fact]
     public void A_single_voter_leads_at_term_1_as_soon_as_it_is_the_only_voter()
     {
         var store = new InMemoryVoteStore();

@@ -43,6 +43,8 @@ public sealed class WireFieldsTests
         { new Heartbeat(null!, 1, 1, 1, true, T, T), RejectionReason.MalformedNodeId, "from" },
         { new Heartbeat(new string('a', 65), 1, 1, 1, true, T, T), RejectionReason.MalformedNodeId, "from" },
         { new HeartbeatAck("node1", 1, -5, 1, T), RejectionReason.InvalidField, "seq" },
+        { new Heartbeat("node1", 1, 1, 1, true, T, T) { WallMs = -1 }, RejectionReason.InvalidField, "wall_ms" },
+        { new HeartbeatAck("node1", 1, 1, 1, T) { WallMs = long.MaxValue }, RejectionReason.InvalidField, "wall_ms" },
         { new ProbeRequest("node1", "node2", 2, null!, 1, T), RejectionReason.InvalidField, "target_address" },
         { new ProbeRequest("node1", "node2", 2, new string('x', 301), 1, T), RejectionReason.InvalidField, "target_address" },
         { new ProbeRequest("node1", "bad id!", 2, "x", 1, T), RejectionReason.MalformedNodeId, "target" },

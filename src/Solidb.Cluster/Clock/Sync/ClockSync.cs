@@ -45,9 +45,10 @@ public sealed class SyncHysteresis(double outBeyondMs, double backWithinMs)
 }
 
 /// <summary>One evaluation: the new status, and whether this node's own verdict changed.</summary>
-/// <param name="Beyond">This estimate is beyond the out-of-sync bound (with fewer than
-/// <see cref="ClockSync.MinimumVoters"/> voters the node only warns about it).</param>
-public sealed record ClockVerdict(ClockStatus Status, bool SelfChanged, bool PeersChanged, bool Beyond, bool OnlyWarns);
+/// <param name="OnlyWarns">Fewer than <see cref="ClockSync.MinimumVoters"/> voters: no majority to judge by.</param>
+/// <param name="WorstPeerOffsetMs">The largest offset to one peer (this node minus the peer), for the warning.</param>
+/// <param name="Beyond">The offset judged (to the majority; with too few voters, the worst peer's) is beyond 80 % of the max offset.</param>
+public sealed record ClockVerdict(ClockStatus Status, bool SelfChanged, bool PeersChanged, bool Beyond, bool OnlyWarns, double WorstPeerOffsetMs);
 
 /// <summary>
 /// Whether this node's wall clock agrees with the majority of the cluster (CockroachDB's rule).
@@ -108,7 +109,8 @@ public sealed class ClockSync(TimeSpan maxOffset)
 
         var onlyWarns = voters < MinimumVoters;
         double? offset = readings.Count == 0 ? Status.OffsetToMajorityMs : OffsetToMajority(readings.Values.Select(r => r.OffsetMs));
-        var beyond = readings.Count > 0 && Math.Abs(offset!.Value) > _outMs;
+        var worst = readings.Count == 0 ? 0 : -readings.Values.MaxBy(r => Math.Abs(r.OffsetMs)).OffsetMs;
+        var beyond = readings.Count > 0 && Math.Abs(onlyWarns ? worst : offset!.Value) > _outMs;
         var selfChanged = false;
         if (readings.Count > 0)
         {
@@ -118,7 +120,7 @@ public sealed class ClockSync(TimeSpan maxOffset)
 
         var outOfSync = _peers.Where(p => !p.Value.InSync).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         Status = new ClockStatus(_self.InSync, offset, maxOffset, outOfSync);
-        return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns);
+        return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns, worst);
     }
 
     private static SyncHysteresis NewHysteresis(TimeSpan maxOffset) =>

@@ -1,0 +1,135 @@
+using Solidb.Cluster.Clock.Sync;
+using Xunit;
+
+namespace Solidb.Cluster.Tests.Clock.Sync;
+
+/// <summary>The offset to the majority and the out-of-sync hysteresis (3 beyond 80 %, 3 within 50 %).</summary>
+public sealed class ClockSyncTests
+{
+    private static readonly TimeSpan MaxOffset = TimeSpan.FromMilliseconds(500);
+
+    private static Dictionary<string, OffsetEstimate> Peers(params double[] offsets) =>
+        offsets.Select((o, i) => (Key: $"10.0.0.{i + 2}:6745", Value: new OffsetEstimate(o, 1, 0))).ToDictionary(p => p.Key, p => p.Value);
+
+    [Theory]
+    [InlineData(new double[] { -3000, -3000 }, 3000)] // both peers behind: this node is ahead
+    [InlineData(new double[] { 3000, 3000 }, -3000)]
+    [InlineData(new double[] { 0, 3000 }, 0)]         // one bad peer does not move a healthy node
+    [InlineData(new double[] { -10, 20, 3000, 3000 }, -20)]
+    [InlineData(new double[] { 3000, 3000, 3000 }, -3000)]
+    [InlineData(new double[] { 3000 }, 0)]            // no majority between the two: the value nearer this node's own clock
+    [InlineData(new double[] { }, 0)]
+    public void The_offset_to_the_majority_is_the_median_with_this_node_counted_as_zero(double[] peers, double expected) =>
+        Assert.Equal(expected, ClockSync.OffsetToMajority(peers));
+
+    [Fact]
+    public void Out_of_sync_after_three_estimates_in_a_row_beyond_80_percent_and_not_before()
+    {
+        var sync = new ClockSync(MaxOffset);
+        var far = Peers(-450, -450); // this node 450 ms ahead: beyond 400
+
+        Assert.True(sync.Evaluate(far, 3).Status.InSync);
+        Assert.True(sync.Evaluate(far, 3).Status.InSync);
+        Assert.True(sync.Evaluate(Peers(-350, -350), 3).Status.InSync); // the run is broken
+        Assert.True(sync.Evaluate(far, 3).Status.InSync);
+        Assert.True(sync.Evaluate(far, 3).Status.InSync);
+        var third = sync.Evaluate(far, 3);
+
+        Assert.False(third.Status.InSync);
+        Assert.True(third.SelfChanged);
+        Assert.Equal(450, third.Status.OffsetToMajorityMs);
+        Assert.Equal("clock is 450 ms ahead of the majority of the cluster (max offset 500 ms): fix time synchronisation on this host", third.Status.Problem);
+    }
+
+    [Fact]
+    public void Back_in_sync_only_after_three_estimates_within_50_percent_and_estimates_between_keep_it_out()
+    {
+        var sync = OutOfSync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.False(sync.Evaluate(Peers(300, 300), 3).Status.InSync); // between 250 and 400
+        }
+
+        Assert.False(sync.Evaluate(Peers(100, 100), 3).Status.InSync);
+        Assert.False(sync.Evaluate(Peers(100, 100), 3).Status.InSync);
+        var back = sync.Evaluate(Peers(100, 100), 3);
+
+        Assert.True(back.Status.InSync);
+        Assert.True(back.SelfChanged);
+        Assert.Null(back.Status.Problem);
+    }
+
+    [Fact]
+    public void A_node_behind_the_majority_says_behind()
+    {
+        var sync = new ClockSync(MaxOffset);
+        ClockVerdict last = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            last = sync.Evaluate(Peers(3000, 3000), 3);
+        }
+
+        Assert.StartsWith("clock is 3000 ms behind the majority", last.Status.Problem);
+    }
+
+    [Fact]
+    public void With_fewer_than_three_voters_a_node_only_warns()
+    {
+        var sync = new ClockSync(MaxOffset);
+        for (var i = 0; i < 10; i++)
+        {
+            var verdict = sync.Evaluate(Peers(3000), 2);
+            Assert.True(verdict.Status.InSync);
+            Assert.True(verdict.OnlyWarns);
+            Assert.True(verdict.Beyond); // judged by the lone peer: worth a warning
+            Assert.Equal(-3000, verdict.WorstPeerOffsetMs);
+        }
+    }
+
+    [Fact]
+    public void Without_fresh_readings_there_is_no_estimate_and_the_state_holds()
+    {
+        var sync = OutOfSync();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.False(sync.Evaluate(Peers(), 3).Status.InSync);
+        }
+    }
+
+    [Fact]
+    public void Each_peer_is_judged_by_its_offset_to_this_node_with_the_same_hysteresis()
+    {
+        var sync = new ClockSync(MaxOffset);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Empty(sync.Evaluate(Peers(0, 3000), 3).Status.PeersOutOfSync);
+        }
+
+        var verdict = sync.Evaluate(Peers(0, 3000), 3);
+        Assert.True(verdict.PeersChanged);
+        Assert.Equal(["10.0.0.3:6745"], verdict.Status.PeersOutOfSync);
+        Assert.True(verdict.Status.InSync); // this node agrees with the majority
+        Assert.False(verdict.Status.IsPeerInSync("10.0.0.3:6745"));
+        Assert.True(verdict.Status.IsPeerInSync("10.0.0.2:6745"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            verdict = sync.Evaluate(Peers(0, 10), 3);
+        }
+
+        Assert.Empty(verdict.Status.PeersOutOfSync);
+    }
+
+    private static ClockSync OutOfSync()
+    {
+        var sync = new ClockSync(MaxOffset);
+        for (var i = 0; i < 3; i++)
+        {
+            sync.Evaluate(Peers(3000, 3000), 3);
+        }
+
+        Assert.False(sync.Status.InSync);
+        return sync;
+    }
+}
