@@ -55,6 +55,7 @@ public sealed class ClockSkewSpecs(ITestOutputHelper output) : TestKit(output: o
         clock.Offset = TimeSpan.FromSeconds(-3);
         await AwaitAssertAsync(() => AssertIsolated(node, healthy, aheadMs: -3000), Judge, TimeSpan.FromMilliseconds(250));
 
+        var aheadIssued = node.Context.Gate.Stamp();
         clock.Offset = TimeSpan.Zero;
         var fixedAt = DateTime.UtcNow;
         await AwaitAssertAsync(async () =>
@@ -66,7 +67,7 @@ public sealed class ClockSkewSpecs(ITestOutputHelper output) : TestKit(output: o
             Assert.NotNull(status.Election.Token);
         }, BackInSync, TimeSpan.FromMilliseconds(200));
         Output.WriteLine($"back in sync {(DateTime.UtcNow - fixedAt).TotalSeconds:0.0}s after the clock was fixed");
-        node.Context.Clock.Now();
+        Assert.True(node.Context.Clock.Now() > aheadIssued); // monotonic across the clock's steps
 
         // Never restarted, and the healthy side kept its leader and term throughout.
         Assert.Same(node, cluster[skewed]);
@@ -74,6 +75,33 @@ public sealed class ClockSkewSpecs(ITestOutputHelper output) : TestKit(output: o
         Assert.Equal(0, node.Context.Restarts.Count);
         var after = (await healthy[0].StatusAsync()).Election;
         Assert.Equal((before.Leader, before.Term), (after.Leader, after.Term));
+    }
+
+    [Fact]
+    public async Task A_node_restarted_after_its_wall_clock_was_stepped_back_10s_stays_monotonic_and_is_judged_only_by_its_wall_clock()
+    {
+        var clock = new ShiftableTimeProvider(TimeSpan.FromSeconds(10));
+        await using var cluster = InProcessCluster.Start(3, timeOf: i => i == 2 ? clock : TimeProvider.System);
+        await AwaitAssertAsync(async () => Assert.False((await cluster[2].StatusAsync()).Clock!.InSync), Form, TimeSpan.FromMilliseconds(250));
+        var issued = cluster[2].Context.Gate.Stamp(); // about 10 s ahead of the true time
+
+        await cluster.KillAsync(2);
+        clock.Offset = TimeSpan.Zero; // NTP steps the host's clock back while the node is down
+        var restarted = cluster.Restart(2);
+        await cluster.HealAsync(2);
+
+        // Its HLC continues above the persisted bound, legitimately ahead of its (now right) wall clock.
+        Assert.True(restarted.Context.Gate.Clock.Current > issued);
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await restarted.StatusAsync();
+            Assert.True(status.Clock!.InSync, status.Clock.Problem);
+            Assert.Equal(NodeState.Active, status.State);
+            Assert.True(status.Election.HasQuorum);
+            // Its own introduction (stamped by that HLC) was accepted: it knows its own HTTP address.
+            Assert.Equal(restarted.Context.HttpAddress, status.Members.Single(m => m.NodeId == restarted.Context.NodeId).HttpAddress);
+        }, Form, TimeSpan.FromMilliseconds(250));
+        Assert.True(restarted.Context.Clock.Now() > issued);
     }
 
     private static async Task AssertHealthyMajorityLeads(IReadOnlyList<ClusterNode> healthy, ClusterNode skewed)
