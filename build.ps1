@@ -2,6 +2,8 @@
 # Solidb.Actors build script. Runs anywhere the .NET SDK is:  dotnet tool restore && dotnet pwsh build.ps1 <target>
 #   build            build the solution (Release)
 #   test             build, then run every test project one after another; prints a total line
+#                    (the clock-skew process tests build tools/clockshift, an LD_PRELOAD wall-clock
+#                    shifter, with gcc; without gcc they are skipped; .ci/run installs it)
 #   run [args]       run one node with embedded defaults (args go to solidb, e.g. --node-id n1)
 #   cluster          run three local nodes (ports 6745/6755/6765, HTTP 6746/6756/6766) until Ctrl-C
 #   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')

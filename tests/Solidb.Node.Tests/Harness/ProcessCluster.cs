@@ -15,13 +15,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly TempDir _root = new();
 
     private readonly Func<int, IEnumerable<string>> _perNode;
+    private readonly Func<int, IReadOnlyDictionary<string, string>?> _environment;
     private readonly NetworkLab? _lab;
     private readonly List<(int Port, int Http)> _ports;
 
     private ProcessCluster(IReadOnlyList<(int Port, int Http)> ports, IEnumerable<string> extraArgs, Func<int, IEnumerable<string>>? perNode = null,
-        NetworkLab? lab = null)
+        NetworkLab? lab = null, Func<int, IReadOnlyDictionary<string, string>?>? environment = null)
     {
         _perNode = perNode ?? (_ => []);
+        _environment = environment ?? (_ => null);
         _lab = lab;
         _ports = [.. ports];
         var peers = string.Join(",", ports.Select((p, i) => $"{HostOf(i)}:{p.Port}"));
@@ -39,6 +41,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Starts nodes that also get arguments of their own (e.g. each node's TLS certificate).</summary>
     public static ProcessCluster Start(int size, Func<int, IEnumerable<string>> perNode, params string[] extraArgs) =>
         new(Enumerable.Range(0, size).Select(_ => (FreePorts.Next(), FreePorts.Next())).ToList(), extraArgs, perNode);
+
+    /// <summary>
+    /// Starts one node per entry of <paramref name="ports"/> (Akka.Remote and HTTP port; node i on
+    /// ports[i], so the caller knows which is the lowest address), each with the extra environment
+    /// <paramref name="environment"/> gives it (e.g. <see cref="ClockShift.Environment"/>; null: none), also on restarts.
+    /// </summary>
+    public static ProcessCluster StartWithEnvironment(IReadOnlyList<(int Port, int Http)> ports,
+        Func<int, IReadOnlyDictionary<string, string>?> environment, params string[] extraArgs) =>
+        new(ports, extraArgs, environment: environment);
 
     /// <summary>
     /// Starts <paramref name="size"/> nodes on the first hosts of <paramref name="lab"/> (which must
@@ -103,7 +114,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private SolidbProcess StartNode(int index) => SolidbProcess.Start(
         ["--node-id", NodeIdOf(index), .. ExtraArgs, .. _perNode(index)],
-        _root.Sub(NodeIdOf(index)), Ports[index].Port, Ports[index].Http,
+        _root.Sub(NodeIdOf(index)), Ports[index].Port, Ports[index].Http, environment: _environment(index),
         wrapper: _lab?.Wrapper(index), host: _lab is null ? null : HostOf(index));
 }
 

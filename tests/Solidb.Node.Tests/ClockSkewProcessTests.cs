@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Solidb.Node.Tests.Harness;
+using Xunit;
+
+namespace Solidb.Node.Tests;
+
+/// <summary>
+/// Issue 12 with real processes: three nodes, one whose wall clock is really off (the clockshift
+/// shim), once 3 s ahead and once 3 s behind, once as the lowest address (first in the peers
+/// order): the other two form or keep a cluster with a leader; the skewed node says why it is not
+/// ready, is never restarted, and is ready again within seconds of its clock being fixed.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed partial class ClockSkewProcessTests
+{
+    private const string NeedsClockSync = "needs issue 12 clock sync (lead)";
+    private const double ToleranceMs = 700;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the skewed node is watched for a restart, from its start.</summary>
+    private static readonly TimeSpan NeverRestartedFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>The issue asks for 10 s; the bound allows for a loaded 2-core machine.</summary>
+    private static readonly TimeSpan BackInSyncBound = TimeSpan.FromSeconds(20);
+
+    [ClockShiftFact(Skip = NeedsClockSync)]
+    public Task A_node_3_s_ahead_is_isolated_not_restarted_and_ready_again_once_its_clock_is_fixed() =>
+        SkewedNodeIsIsolatedAndRecovers(offsetMs: 3000, skewedIsLowest: false);
+
+    [ClockShiftFact(Skip = NeedsClockSync)]
+    public Task A_node_3_s_behind_is_isolated_not_restarted_and_ready_again_once_its_clock_is_fixed() =>
+        SkewedNodeIsIsolatedAndRecovers(offsetMs: -3000, skewedIsLowest: false);
+
+    [ClockShiftFact(Skip = NeedsClockSync)]
+    public Task When_the_lowest_address_is_3_s_ahead_the_other_two_form_the_cluster_and_it_joins_once_its_clock_is_fixed() =>
+        SkewedNodeIsIsolatedAndRecovers(offsetMs: 3000, skewedIsLowest: true);
+
+    private static async Task SkewedNodeIsIsolatedAndRecovers(int offsetMs, bool skewedIsLowest)
+    {
+        // Node i gets the i-th lowest port: node 0 is first in every node's peers order.
+        var ports = Enumerable.Range(0, 3).Select(_ => (Port: FreePorts.Next(), Http: FreePorts.Next())).OrderBy(p => p.Port).ToList();
+        var skewedIndex = skewedIsLowest ? 0 : 2;
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Path);
+        var offsetFile = dir.Sub("clock-offset");
+        ClockShift.Set(offsetFile, TimeSpan.FromMilliseconds(offsetMs));
+        var sinceStart = Stopwatch.StartNew();
+        await using var cluster = ProcessCluster.StartWithEnvironment(ports, i => i == skewedIndex ? ClockShift.Environment(offsetFile) : null);
+        var skewed = cluster.Nodes[skewedIndex];
+        var skewedId = ProcessCluster.NodeIdOf(skewedIndex);
+        var healthy = cluster.Nodes.Where((_, i) => i != skewedIndex).ToList();
+        var healthyIds = Enumerable.Range(0, 3).Where(i => i != skewedIndex).Select(ProcessCluster.NodeIdOf).ToList();
+
+        // The healthy majority forms a cluster with one leader among them.
+        await Until.Async(async () => string.Join(",", (await Task.WhenAll(healthy.Select(n => n.TryStatusAsync())))
+                .Select(s => s is { } v ? Leader(v) ?? "no leader" : "no answer")),
+            leaders => leaders.Split(',') is var ls && ls.All(healthyIds.Contains) && ls.Distinct().Count() == 1, Bound);
+
+        // The skewed node says why: readiness 503 naming the clock, the status' clock object, one log line.
+        await Until.Async(() => ReadinessAsync(skewed), r => r.Code == HttpStatusCode.ServiceUnavailable && r.Reason.Contains("clock"), Bound);
+        await Until.Async(skewed.TryStatusAsync,
+            s => s is { } v && Clock(v) is { InSync: false } c && Math.Abs(c.OffsetToMajorityMs - offsetMs) <= ToleranceMs, Bound);
+        var word = offsetMs > 0 ? "ahead" : "behind";
+        var line = await Until.Async(() => Task.FromResult(SkewLine().Match(skewed.StdOut + skewed.StdErr)),
+            m => m.Success && m.Groups["dir"].Value == word, Bound);
+        Assert.InRange(double.Parse(line.Groups["ms"].Value, CultureInfo.InvariantCulture), Math.Abs(offsetMs) - ToleranceMs, Math.Abs(offsetMs) + ToleranceMs);
+
+        // Never restarted: the same process, its first incarnation, and never the healthy nodes' leader.
+        while (sinceStart.Elapsed < NeverRestartedFor)
+        {
+            Assert.False(skewed.HasExited, $"the skewed node exited; stderr: {skewed.StdErr}");
+            if (await skewed.TryStatusAsync() is { } s)
+            {
+                Assert.Equal(1, s.GetProperty("incarnation").GetInt64());
+                Assert.Equal(0, s.GetProperty("restarts").GetProperty("count").GetInt32());
+            }
+
+            foreach (var h in await Task.WhenAll(healthy.Select(n => n.TryStatusAsync())))
+            {
+                Assert.NotEqual(skewedId, h is { } v ? Leader(v) : null);
+            }
+
+            await Task.Delay(500); // paces the samples; nothing waits on it
+        }
+
+        // NTP is fixed: ready again, in sync, Active in one cluster of three, no restart on the way.
+        ClockShift.Set(offsetFile, TimeSpan.Zero);
+        await Until.Async(() => ReadinessAsync(skewed), r => r.Code == HttpStatusCode.OK, BackInSyncBound);
+        var fixedStatus = await skewed.StatusAsync();
+        Assert.True(Clock(fixedStatus).InSync);
+        Assert.Equal(1, fixedStatus.GetProperty("incarnation").GetInt64());
+        await Until.True(cluster.AgreeOnOneLeaderAsync, BackInSyncBound);
+    }
+
+    private static string? Leader(JsonElement status) => status.GetProperty("leader").GetString();
+
+    private static (double OffsetToMajorityMs, bool InSync) Clock(JsonElement status)
+    {
+        var clock = status.GetProperty("clock");
+        return (clock.GetProperty("offset_to_majority_ms").GetDouble(), clock.GetProperty("in_sync").GetBoolean());
+    }
+
+    private static async Task<(HttpStatusCode Code, string Reason)> ReadinessAsync(SolidbProcess node)
+    {
+        try
+        {
+            using var response = await node.GetAsync("/_api/cluster/health/ready");
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var reason = body.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+            return (response.StatusCode, reason);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return (0, $"no answer: {e.Message}");
+        }
+    }
+
+    [GeneratedRegex(@"clock is (?<ms>\d+) ms (?<dir>ahead|behind) of the majority of the cluster")]
+    private static partial Regex SkewLine();
+}
