@@ -13,8 +13,11 @@ public sealed record FormationTiming(TimeSpan QueryInterval, TimeSpan Patience, 
 {
     public TimeSpan Freshness => 4 * QueryInterval;
 
-    /// <summary>A candidate forms only this long after asking; a founder checks its cluster then.</summary>
-    public TimeSpan Window => Lease / 2;
+    /// <summary>
+    /// A candidate forms only this long after asking; a founder checks its cluster then. Half the
+    /// lease: safety needs it shorter than the lease (a test seam may set it otherwise).
+    /// </summary>
+    public TimeSpan Window { get; init; } = Lease / 2;
 }
 
 /// <summary>What the node does next while it is in no cluster.</summary>
@@ -80,6 +83,10 @@ public sealed class FormationVote
         // candidate may still be counting it, and how long ago it was granted is unknown.
         _promisedAt = _promise.Round > 0 ? _started : null;
         _standAfter = _started + Ticks(_rank * timing.RankDelay + (_rank > 0 ? Jitter(timing.RankDelay / 4) : TimeSpan.Zero));
+        if (_promisedAt is { } at)
+        {
+            StandInTurnAfter(at);
+        }
     }
 
     public int Configured { get; }
@@ -166,8 +173,7 @@ public sealed class FormationVote
                 return Outcome(FormationStep.Wait, $"standing in round {c.Round}: {c.Grants.Count} of {Needed} promises");
             }
 
-            _candidacy = null;
-            _standAfter = (_promisedAt ?? now) + Ticks(_timing.Lease + _rank * _timing.RankDelay + Jitter(_timing.RankDelay));
+            _candidacy = null; // it stands again after its own promise expired, in its turn (TryPromise)
             return new(FormationStep.GiveUp, c.Round, unjoined, Needed, Configured, null,
                 $"round {c.Round} got {c.Grants.Count} of {Needed} promises before its deadline");
         }
@@ -276,8 +282,17 @@ public sealed class FormationVote
         _promise = next;
         _promisedAt = _time.GetTimestamp();
         MaxRound = Math.Max(MaxRound, next.Round);
+        StandInTurnAfter(_promisedAt.Value);
         return true;
     }
+
+    /// <summary>
+    /// Promises made at about the same time expire at about the same time: without a turn, every
+    /// node whose promise just expired would stand at once and split the vote again. After a
+    /// promise expires a node waits its rank, plus jitter, before it stands.
+    /// </summary>
+    private void StandInTurnAfter(long promisedAt) =>
+        _standAfter = Math.Max(_standAfter, promisedAt + Ticks(_timing.Lease + _rank * _timing.RankDelay + Jitter(_timing.RankDelay / 2)));
 
     private TimeSpan Jitter(TimeSpan max) => TimeSpan.FromTicks((long)(_random.NextDouble() * max.Ticks));
 

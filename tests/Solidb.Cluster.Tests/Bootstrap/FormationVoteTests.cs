@@ -220,6 +220,10 @@ public sealed class FormationVoteTests
 
         _time.Advance(TimeSpan.FromSeconds(4));
         AllAnswerBut(node2, 2, 1);
+        Assert.Equal(FormationStep.Wait, node2.Tick(true).Step); // free, but it waits its turn (rank 1: 1 s plus jitter)
+
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        AllAnswerBut(node2, 2, 1);
         var outcome = node2.Tick(true);
         Assert.Equal((FormationStep.Stand, 2L), (outcome.Step, outcome.Round));
         Assert.True(node2.Granted(A(3), 2, node3.Vote(A(2), Id(2), 2, false, true, true).Granted));
