@@ -67,6 +67,8 @@ public sealed class FormationVote
     private FormationPromise _promise;
     private long? _promisedAt;
     private long _standAfter;
+    private readonly long _turn;
+    private long? _eligibleSince;
     private Candidacy? _candidacy;
     private long? _checkAt;
 
@@ -82,7 +84,8 @@ public sealed class FormationVote
         // A promise persisted by an earlier run binds for a whole lease from this start: the
         // candidate may still be counting it, and how long ago it was granted is unknown.
         _promisedAt = _promise.Round > 0 ? _started : null;
-        _standAfter = _started + Ticks(_rank * timing.RankDelay + (_rank > 0 ? Jitter(timing.RankDelay / 4) : TimeSpan.Zero));
+        _turn = Ticks(_rank * timing.RankDelay + (_rank > 0 ? Jitter(timing.RankDelay / 4) : TimeSpan.Zero));
+        _standAfter = _started;
         if (_promisedAt is { } at)
         {
             StandInTurnAfter(at);
@@ -240,13 +243,19 @@ public sealed class FormationVote
 
         if (unjoined < Needed)
         {
+            _eligibleSince = null;
             return $"{unjoined} of the {Configured} configured nodes answered that they are in no cluster; a majority is {Needed}";
         }
 
         if (unjoined < Configured && _time.GetElapsedTime(_started) < _timing.Patience)
         {
+            _eligibleSince = null;
             return $"{unjoined} of the {Configured} configured nodes answered; waiting up to {_timing.Patience.TotalSeconds:0.#}s for the others";
         }
+
+        // Nodes become eligible together (every node answered, or the patience ran out): each then
+        // waits its rank, so that the lowest address stands first and the others promise to it.
+        _eligibleSince ??= now;
 
         if (!selfInSync)
         {
@@ -263,7 +272,7 @@ public sealed class FormationVote
             return $"{promised.Key} holds a live promise to another candidate";
         }
 
-        return now < _standAfter ? "waiting its turn by address rank" : null;
+        return now < _standAfter || now < _eligibleSince + _turn ? "waiting its turn by address rank" : null;
     }
 
     private bool TryPromise(FormationPromise next)

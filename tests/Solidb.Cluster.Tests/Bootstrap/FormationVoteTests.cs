@@ -67,6 +67,10 @@ public sealed class FormationVoteTests
 
         _time.Advance(TimeSpan.FromSeconds(3));
         node2.Answer(A(3), false, 0, false);
+        Assert.Equal(FormationStep.Wait, node2.Tick(true).Step); // eligible now: it waits its rank (1 s plus jitter)
+
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        node2.Answer(A(3), false, 0, false);
         Assert.Equal(FormationStep.Stand, node2.Tick(true).Step);
     }
 
@@ -162,11 +166,13 @@ public sealed class FormationVoteTests
     public void Of_two_competing_candidates_only_the_one_with_a_majority_forms()
     {
         var (node1, node2, node3) = (Node(1), Node(2), Node(3));
-        _time.Advance(TimeSpan.FromSeconds(2)); // both past their rank delay
         AllAnswer(node1, 1, 3);
         AllAnswer(node2, 2, 3);
         Assert.Equal(FormationStep.Stand, node1.Tick(true).Step);
-        Assert.Equal(FormationStep.Stand, node2.Tick(true).Step);
+        Assert.Equal(FormationStep.Wait, node2.Tick(true).Step); // its turn comes 1 s later...
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        AllAnswer(node2, 2, 3);
+        Assert.Equal(FormationStep.Stand, node2.Tick(true).Step); // ...and node1's request never reached it
 
         // node3 hears node2 first; node1 and node2 each refuse the other (each promised itself).
         var toNode2 = node3.Vote(A(2), Id(2), 1, false, true, true);
