@@ -32,7 +32,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FormationVote _vote;
     private readonly HashSet<string> _configured;
-    private readonly IReadOnlyList<(string Address, ActorSelection Actor)> _peers;
+    private readonly IReadOnlyList<ActorSelection> _peers;
     private readonly Dictionary<long, (long WallMs, long At)> _sent = [];
     private long _seq;
     private long? _waitLogged;
@@ -46,7 +46,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         var timing = new FormationTiming(QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout, node.Settings.Bootstrap.FormationLease, RankDelay);
         _vote = new FormationVote(node.Time, new Random(), node.FormationStore, node.Address, node.NodeId, order, timing, node.RejoinOnly);
         _peers = [.. order.Where(p => p != node.Address)
-            .Select(p => (p, Context.ActorSelection(ModulePaths.Child(AkkaMembers.ToAddress(p, _cluster.SelfAddress), Name))))];
+            .Select(p => Context.ActorSelection(ModulePaths.Child(AkkaMembers.ToAddress(p, _cluster.SelfAddress), Name)))];
         Receive<FormationQuery>(OnQuery);
         Receive<FormationReply>(OnReply);
         Receive<FormationVoteRequest>(OnVoteRequest);
@@ -141,12 +141,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         {
             case FormationStep.Stand:
                 _log.Info("Standing for round {0} of the formation vote: {1}", outcome.Round, outcome.Why);
-                var request = new FormationVoteRequest(_node.NodeId.Value, outcome.Round, _node.WallMs(), _node.Gate.Stamp());
-                foreach (var (_, actor) in _peers)
-                {
-                    actor.Tell(request);
-                }
-
+                Broadcast(new FormationVoteRequest(_node.NodeId.Value, outcome.Round, _node.WallMs(), _node.Gate.Stamp()));
                 break;
             case FormationStep.GiveUp:
                 _log.Info("Gave up round {0} of the formation vote: {1}; it may stand again once its promise expired", outcome.Round, outcome.Why);
@@ -170,10 +165,14 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         var wall = _node.WallMs();
         _sent[seq] = (wall, _node.Time.GetTimestamp());
         _sent.Remove(seq - 8); // a reply later than 8 intervals gives no useful round trip
-        var query = new FormationQuery(_node.NodeId.Value, seq, wall, _node.Gate.Stamp());
-        foreach (var (_, actor) in _peers)
+        Broadcast(new FormationQuery(_node.NodeId.Value, seq, wall, _node.Gate.Stamp()));
+    }
+
+    private void Broadcast(IProtocolMessage message)
+    {
+        foreach (var peer in _peers)
         {
-            actor.Tell(query);
+            peer.Tell(message);
         }
     }
 
@@ -193,16 +192,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new AbandonFormation(up, _vote.Configured));
     }
 
-    private sealed record Tick
-    {
-        public static Tick Instance { get; } = new();
-    }
+    private sealed record Tick { public static Tick Instance { get; } = new(); }
 
-    private sealed record Check
-    {
-        public static Check Instance { get; } = new();
-    }
+    private sealed record Check { public static Check Instance { get; } = new(); }
 }
-
-/// <summary>To the supervisor: end this incarnation (<see cref="RestartCause.FormationAbandoned"/>).</summary>
-public sealed record AbandonFormation(int Up, int Configured);
