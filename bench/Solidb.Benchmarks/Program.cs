@@ -3,7 +3,7 @@ using Solidb.Benchmarks.Clock;
 using Solidb.Benchmarks.Cluster;
 
 // `-- throughput [millions-per-thread] [threads] [rounds]` runs the plain multi-thread harness;
-// `-- startup [runs]` the cluster start-up harness and `-- failover [runs]` the leader failover
+// `-- startup [runs] [--lowest-missing]` the cluster start-up harness and `-- failover [runs]` the leader failover
 // harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
 // `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process),
 // `-- rtt [seconds]` heartbeat round trips of 3 real processes; `-- heal [runs] [cut-seconds]` and

@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace Solidb.Cluster.Specs;
 
 /// <summary>
-/// Forming a cluster (Bootstrap.FormationRule) with real Akka.Remote: only the lowest address
-/// forms one, only with a majority of the configured nodes in no cluster, and never beside a
+/// Forming a cluster (Bootstrap.FormationVote) with real Akka.Remote: any majority of the
+/// configured nodes in no cluster forms one, a minority never does, and no node forms one beside a
 /// running cluster it cannot reach.
 /// </summary>
 [Collection(SpecCollection.Name)]
@@ -20,8 +20,8 @@ public sealed class BootstrapSpecs(ITestOutputHelper output) : TestKit(output: o
     {
         await using var cluster = InProcessCluster.Start(3, started: 1);
 
-        // Alone, the lowest node is 1 of 3: no majority, however long it waits (Akka's own rule
-        // would form a cluster after seed-node-timeout).
+        // Alone, a node is 1 of 3: no majority, however long it waits (Akka's own rule would form
+        // a cluster after seed-node-timeout).
         await AssertNeverMember(cluster[0], 2 * cluster[0].Context.Settings.Bootstrap.SeedNodeTimeout);
 
         cluster.Launch();
@@ -29,9 +29,28 @@ public sealed class BootstrapSpecs(ITestOutputHelper output) : TestKit(output: o
         cluster.Launch();
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
 
+        // node1 had waited longest and has the lowest address: it stood first and founded the cluster.
         var statuses = await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
         Assert.All(statuses, s => Assert.Equal(cluster[0].Context.NodeId, s.Election.Leader));
         Assert.All(statuses, s => Assert.Equal(1, s.Election.Term));
+    }
+
+    [Fact]
+    public async Task Without_the_lowest_addressed_node_the_other_two_form_a_cluster_within_15_s_and_it_joins_when_it_starts()
+    {
+        // Index 2 has the lowest address, and it does not start: under the old rule (only the
+        // lowest address may form a cluster) the other two waited forever.
+        await using var cluster = InProcessCluster.Start(3, started: 2, lowestLast: true);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await AwaitConditionAsync(cluster.IsConvergedAsync, TimeSpan.FromSeconds(15)); // both Active, one leader
+        Output.WriteLine($"two of three formed a cluster with a leader in {started.Elapsed.TotalSeconds:0.0} s");
+
+        var lowest = cluster.Launch();
+        await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
+        var status = await lowest.StatusAsync();
+        Assert.Equal(3, status.Members.Count());
+        Assert.NotEqual(lowest.Context.NodeId, status.Election.Leader);
     }
 
     [Fact]

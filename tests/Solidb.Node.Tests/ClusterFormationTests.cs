@@ -18,7 +18,7 @@ public sealed class ClusterFormationTests
 
         var statuses = await cluster.StatusesAsync();
         Assert.All(statuses, s => Assert.Equal(2, s!.Value.GetProperty("members").GetArrayLength()));
-        // Deterministic bootstrap: the lowest address forms the cluster; Akka leads from the lowest address.
+        // The formation vote: the lowest address stands first and founds the cluster, and its founder leads term 1.
         var lowest = cluster.Ports.Select((p, i) => (p.Port, i)).Min().i;
         Assert.Equal(ProcessCluster.NodeIdOf(lowest), statuses[0]!.Value.GetProperty("leader").GetString());
     }
@@ -32,6 +32,21 @@ public sealed class ClusterFormationTests
 
         var statuses = await cluster.StatusesAsync();
         Assert.All(statuses, s => Assert.Equal(3, s!.Value.GetProperty("members").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task A_corrupt_formation_promise_file_exits_2_with_one_line_naming_it()
+    {
+        using var dir = new TempDir();
+        var dataDir = dir.Sub("corrupt");
+        Directory.CreateDirectory(dataDir);
+        await File.WriteAllTextAsync(Path.Combine(dataDir, "formation"), "7 node-b\n");
+
+        var (code, _, stderr) = await SolidbProcess.RunAsync(["--node-id", "a"], dataDir);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"solidb: error: corrupt formation file '{Path.Combine(dataDir, "formation")}': expected \"round candidateId candidateAddress\"", line);
     }
 }
 

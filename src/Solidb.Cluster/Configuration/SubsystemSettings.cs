@@ -6,8 +6,12 @@ public sealed record BootstrapSettings
     public TimeSpan SeedNodeTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan RetryJoinInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a formation promise binds its voter (Bootstrap.FormationVote); above 2 query intervals.</summary>
+    public TimeSpan FormationLease { get; init; } = TimeSpan.FromSeconds(10);
+
     internal static BootstrapSettings From(ConfigReader r) => new()
     {
+        FormationLease = r.Duration("bootstrap.formation-lease", TimeSpan.FromMilliseconds(1001), TimeSpan.FromMinutes(5)),
         SeedNodeTimeout = r.Duration("bootstrap.seed-node-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
         RetryJoinInterval = r.Duration("bootstrap.retry-join-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
     };

@@ -2,7 +2,7 @@ namespace Solidb.Cluster.Election;
 
 /// <summary>
 /// Strict-majority arithmetic, in one place. Each caller names its denominator: the configured
-/// nodes when forming a cluster (<c>FormationRule</c>), the election's quorum size when counting
+/// nodes when forming a cluster (<c>FormationVote</c>), the election's quorum size when counting
 /// votes and acknowledgements (<see cref="ElectionState.QuorumSize"/>), the members or voters of
 /// the current view for downing and isolation (docs/election.md says which is used where).
 /// </summary>

@@ -35,7 +35,7 @@ public static class NodeAkkaConfig
         // A node with peers lists only its peers as seeds, so Akka's seed process only ever joins
         // an existing cluster: Akka's own rule would let the first seed form a cluster whenever no
         // seed answers in time (a restart while cut off splits the cluster). Forming is decided by
-        // Bootstrap.FormationRule instead. A node without peers forms its cluster alone at once.
+        // Bootstrap.FormationVote instead. A node without peers forms its cluster alone at once.
         var all = s.SeedOrder();
         var order = node.RejoinOnly || all.Count > 1 ? all.Where(p => p != s.Self) : all;
         var seeds = order.Select(p => SolidbConfig.Quote($"{protocol}://{SystemName}@{p}"));

@@ -56,6 +56,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<UnsubscribeLeader>(m => Unsubscribe(Feed.Leader, m.Subscriber));
         Receive<Terminated>(t => _subscriptions.RemoveAll(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
         Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }

@@ -64,6 +64,9 @@ public sealed class NodeContext
     public long WallMs() => Time.GetUtcNow().ToUnixTimeMilliseconds();
     public IVoteStore VoteStore { get; }
 
+    /// <summary>This node's formation promise (<c>DATA/formation</c>), read and written by the bootstrap actor.</summary>
+    public Bootstrap.IFormationPromiseStore FormationStore { get; private init; } = null!;
+
     /// <summary>Data-dir files this node cannot persist right now (readiness reports them).</summary>
     public StorageHealth Storage { get; }
 
@@ -107,7 +110,12 @@ public sealed class NodeContext
         var storage = new StorageHealth();
         var votes = VoteFile.In(dataDir.Path, storage);
         votes.Load(); // a corrupt vote file stops start-up here, with its name, not later in an actor
-        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage) { RejoinOnly = rejoinOnly, Restarts = restarts ?? RestartHistory.None };
+        var formation = Bootstrap.FormationPromiseFile.In(dataDir.Path, storage);
+        formation.Load(); // likewise a corrupt formation promise
+        var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage)
+        {
+            RejoinOnly = rejoinOnly, Restarts = restarts ?? RestartHistory.None, FormationStore = formation,
+        };
         context.PersistClockBound();
         return context;
     }

@@ -19,6 +19,13 @@ public enum RestartCause
 
     /// <summary>A module actor kept failing: it spent its restart budget (<see cref="ChildSupervisor"/>).</summary>
     ChildFailing,
+
+    /// <summary>
+    /// This node formed (or joined) a new cluster that no majority of the configured nodes was Up
+    /// in within half a formation lease: it ends it before its formation promises expire
+    /// (Bootstrap.FormationVote), so that it is in no cluster when others may form one.
+    /// </summary>
+    FormationAbandoned,
 }
 
 /// <summary>
@@ -83,6 +90,8 @@ public static class Restarts
             "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"),
         ClockSkewStopReason c => new(NextIncarnation.Exit, null, $"{c.Problem}; stopped (solidb.clock.on-skew = stop)", ClockSkewStopReason.Code),
         SelfRestartReason { Cause: RestartCause.JoinTimedOut } => new(NextIncarnation.Bootstrap, RestartCause.JoinTimedOut, null),
+        // It was never part of an established cluster: the next incarnation takes part in the vote again.
+        SelfRestartReason { Cause: RestartCause.FormationAbandoned } => new(NextIncarnation.Bootstrap, RestartCause.FormationAbandoned, null),
         SelfRestartReason s => new(NextIncarnation.RejoinOnly, s.Cause, null),
         // Downed by the cluster's leader (Akka runs the shutdown with the downing reason).
         CoordinatedShutdown.ClusterDowningReason => new(NextIncarnation.RejoinOnly, RestartCause.Downed, null),
@@ -97,6 +106,7 @@ public static class Restarts
         RestartCause.JoinTimedOut => "join timed out",
         RestartCause.Downed => "downed by the cluster",
         RestartCause.ChildFailing => "a module actor kept failing",
+        RestartCause.FormationAbandoned => "abandoned a new cluster that no majority joined in time",
         _ => cause.ToString(),
     };
 }

@@ -29,17 +29,23 @@ public static class WireFields
         VoteReply m => Term(m.Term) ?? Id(m.From, "from"),
         Introduce m => Id(m.NodeId, "node_id") ?? Text(m.HttpAddress, "http_address") ?? Text(m.Version, "version")
             ?? (m.Incarnation > 0 ? null : (RejectionReason.InvalidField, "incarnation")),
-        FormationQuery m => Id(m.From, "from"),
-        FormationReply m => Id(m.NodeId, "node_id"),
+        FormationQuery m => Seq(m.Seq, "seq") ?? Wall(m.WallMs) ?? Id(m.From, "from"),
+        FormationReply m => Seq(m.Seq, "seq") ?? Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.NodeId, "node_id"),
+        FormationVoteRequest m => Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.Candidate, "candidate"),
+        FormationVoteReply m => Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.From, "from"),
         _ => null,
     };
 
     private static (RejectionReason, string)? Seq(long seq, string field) =>
         seq >= 0 ? null : (RejectionReason.InvalidField, field);
 
-    /// <summary>A wall-clock reading in Unix ms: 0 (none) up to the HLC's physical range.</summary>
+    /// <summary>A wall-clock reading in Unix ms: 0 (none) up to the HLC's physical range; its plausibility is the clock check's business.</summary>
     public static (RejectionReason, string)? Wall(long wallMs) =>
         wallMs >= 0 && (ulong)wallMs <= Clock.HlcPacking.MaxPhysical ? null : (RejectionReason.InvalidField, "wall_ms");
+
+    /// <summary>Formation rounds live in the same range as terms (a next round always exists).</summary>
+    private static (RejectionReason, string)? Round(long round) =>
+        Terms.IsValid(round) ? null : (RejectionReason.TermOutOfRange, "round");
 
     private static (RejectionReason, string)? Term(long term) =>
         Terms.IsValid(term) ? null : (RejectionReason.TermOutOfRange, "term");

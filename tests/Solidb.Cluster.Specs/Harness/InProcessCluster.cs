@@ -38,13 +38,15 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly Func<int, TlsFiles?> _tls;
 
     private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf, Func<int, ClusterSettings, ClusterSettings>? tune,
-        Func<int, TlsFiles?>? tls)
+        Func<int, TlsFiles?>? tls, bool lowestLast = false)
     {
         _tls = tls ?? (_ => null);
         _timeOf = timeOf ?? (_ => TimeProvider.System);
         _tune = tune ?? ((_, s) => s);
-        // Ascending, so node1 has the lowest address: the one that may form the cluster.
-        _ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).Order().ToList();
+        // Ascending, so node1 has the lowest address (the first to stand in the formation vote);
+        // descending with lowestLast, so that the last node launched has it.
+        var ports = Enumerable.Range(0, size).Select(_ => FreePorts.Next()).Order();
+        _ports = (lowestLast ? ports.Reverse() : ports).ToList();
         _extraHocon = extraHocon;
     }
 
@@ -82,10 +84,11 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <param name="tune">Adjusts a node's parsed settings (test seams such as a simulated send delay).</param>
     /// <param name="started">Starts only the first this many (lowest addresses first); <see cref="Launch"/> starts the next.</param>
     /// <param name="tls">Each node's TLS files (null: no TLS), as --tls-cert/--tls-key/--tls-ca would give them.</param>
+    /// <param name="lowestLast">Addresses descend with the index: the last node (the last one launched) has the lowest address.</param>
     public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null,
-        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null, Func<int, TlsFiles?>? tls = null)
+        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null, Func<int, TlsFiles?>? tls = null, bool lowestLast = false)
     {
-        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune, tls);
+        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune, tls, lowestLast);
         for (var i = 0; i < (started ?? size); i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));

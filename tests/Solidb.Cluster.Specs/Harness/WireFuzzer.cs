@@ -56,8 +56,9 @@ public sealed class WireFuzzer(ForeignSystem foreign, IReadOnlyList<ClusterNode>
         7 => new RequestVote(Id(), Term(), Bool(), Stamp()),
         8 => new VoteReply(Id(), Term(), Bool(), Bool(), Stamp()),
         9 => new Introduce(Id(), Uid(), Long(), Address(), Text(), Stamp()),
-        10 => new FormationQuery(Id(), Stamp()),
-        11 => new FormationReply(Id(), Bool(), Stamp()),
+        10 => _random.Next(2) == 0 ? new FormationQuery(Id(), Long(), Long(), Stamp()) : new FormationVoteRequest(Id(), Term(), Long(), Stamp()),
+        11 => _random.Next(2) == 0 ? new FormationReply(Id(), Bool(), Term(), Bool(), Long(), Long(), Stamp())
+            : new FormationVoteReply(Id(), Term(), Bool(), Long(), Stamp()),
         12 => new ObserveTimestamp(Stamp()),
         13 => new TimestampReply(Stamp()),
         _ => new GetTimestamp(),

@@ -215,6 +215,19 @@ public sealed class NodeContextTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_formation_file_makes_Create_throw_naming_the_file()
+    {
+        Run(new SteppableTimeProvider(W), _ => { });
+        var path = Path.Combine(_dir, Solidb.Cluster.Bootstrap.FormationPromiseFile.FileName);
+        File.WriteAllText(path, "1 node2 not-an-address\n");
+
+        using var dataDir = DataDirectory.Open(_dir, Id);
+        var e = Assert.Throws<DataDirectoryException>(() => NodeContext.Create(_settings, dataDir, new SteppableTimeProvider(W)));
+
+        Assert.StartsWith($"corrupt formation file '{path}': ", e.Message);
+    }
+
+    [Fact]
     public void A_bound_beyond_the_clock_range_makes_Create_throw_naming_the_file()
     {
         Run(new SteppableTimeProvider(W), _ => { });

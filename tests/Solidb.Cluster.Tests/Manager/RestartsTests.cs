@@ -31,6 +31,7 @@ public sealed class RestartsTests
     [InlineData(RestartCause.Quarantined, NextIncarnation.RejoinOnly)]
     [InlineData(RestartCause.JoinTimedOut, NextIncarnation.Bootstrap)]
     [InlineData(RestartCause.ChildFailing, NextIncarnation.RejoinOnly)]
+    [InlineData(RestartCause.FormationAbandoned, NextIncarnation.Bootstrap)]
     public void A_self_restart_follows_its_cause(RestartCause cause, NextIncarnation next)
     {
         var end = Restarts.Decide(new SelfRestartReason(cause));

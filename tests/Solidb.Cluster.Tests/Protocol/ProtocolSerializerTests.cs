@@ -42,8 +42,10 @@ public sealed class ProtocolSerializerTests()
             new ObserveTimestamp(stamp),
             new TimestampReply(stamp),
             new TimestampRejected(stamp, 10_000, 500),
-            new FormationQuery("node-1", stamp),
-            new FormationReply("node-2", true, stamp),
+            new FormationQuery("node-1", 4, 1_700_000_000_000, stamp),
+            new FormationReply("node-2", true, 7, true, 4, 1_700_000_000_001, stamp),
+            new FormationVoteRequest("node-1", 8, 1_700_000_000_002, stamp),
+            new FormationVoteReply("node-2", 8, true, 1_700_000_000_003, stamp),
         ];
 
         foreach (var message in messages)

@@ -24,8 +24,10 @@ public sealed class WireFieldsTests
         new RequestVote("node1", 3, true, T),
         new VoteReply("node1", 3, true, false, T),
         new Introduce("node1", 1, 1, "http://10.0.0.1:6746", "0.1.0", T),
-        new FormationQuery("node1", T),
-        new FormationReply("node1", true, T),
+        new FormationQuery("node1", 0, 1, T),
+        new FormationReply("node1", true, Terms.Max - 1, false, 3, 1_700_000_000_000, T),
+        new FormationVoteRequest("node1", 1, 1_700_000_000_000, T),
+        new FormationVoteReply("node1", 1, true, 1_700_000_000_000, T),
         new GetTimestamp(),
     ];
 
@@ -55,7 +57,17 @@ public sealed class WireFieldsTests
         { new Introduce("node1", 1, 0, "http://x", "0.1.0", T), RejectionReason.InvalidField, "incarnation" },
         { new Introduce("node1", 1, 1, "", "0.1.0", T), RejectionReason.InvalidField, "http_address" },
         { new Introduce("node1", 1, 1, "http://x", null!, T), RejectionReason.InvalidField, "version" },
-        { new FormationReply("", true, T), RejectionReason.MalformedNodeId, "node_id" },
+        { new FormationReply("", true, 0, false, 1, 1, T), RejectionReason.MalformedNodeId, "node_id" },
+        { new FormationQuery("node1", -1, 1, T), RejectionReason.InvalidField, "seq" },
+        { new FormationQuery("node1", 1, -5, T), RejectionReason.InvalidField, "wall_ms" },
+        { new FormationReply("node1", false, Terms.Max, false, 1, 1, T), RejectionReason.TermOutOfRange, "round" },
+        { new FormationReply("node1", false, 1, false, -2, 1, T), RejectionReason.InvalidField, "seq" },
+        { new FormationReply("node1", false, 1, false, 1, -1, T), RejectionReason.InvalidField, "wall_ms" },
+        { new FormationVoteRequest("node1", -1, 1, T), RejectionReason.TermOutOfRange, "round" },
+        { new FormationVoteRequest(null!, 1, 1, T), RejectionReason.MalformedNodeId, "candidate" },
+        { new FormationVoteRequest("node1", 1, long.MinValue, T), RejectionReason.InvalidField, "wall_ms" },
+        { new FormationVoteReply("node1", long.MaxValue, true, 1, T), RejectionReason.TermOutOfRange, "round" },
+        { new FormationVoteReply("bad id!", 1, true, 1, T), RejectionReason.MalformedNodeId, "from" },
     };
 
     [Theory]
