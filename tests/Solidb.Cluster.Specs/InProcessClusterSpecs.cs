@@ -24,9 +24,9 @@ public sealed class InProcessClusterSpecs(ITestOutputHelper output) : TestKit(ou
         var statuses = await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
         Assert.All(statuses, s => Assert.Equal(NodeState.Active, s.State));
         Assert.Single(statuses.Select(s => s.Leader).Distinct());
-        // The deterministic bootstrap rule: only the lowest address may form the cluster. It is
-        // leader of its one-node cluster at term 1 at once, and the nodes that join later do not
-        // trigger an election.
+        // The formation vote with every node up: the lowest address stands first and the others
+        // promise to it, so it forms the cluster; it is leader of its one-node cluster at term 1 at
+        // once, and the nodes that join later do not trigger an election.
         var lowest = cluster.Nodes.OrderBy(n => n.Context.Settings.Self).First();
         Assert.Equal(lowest.Context.NodeId, statuses[0].Leader);
         Assert.All(statuses, s => Assert.Equal(1, s.Election.Term));

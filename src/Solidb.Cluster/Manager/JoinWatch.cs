@@ -6,7 +6,7 @@ namespace Solidb.Cluster.Manager;
 /// <list type="bullet">
 /// <item>A join-only incarnation that is not Up: when every node was cut off from every other,
 /// all restarted join-only and none is left to join. The next incarnation follows the normal
-/// bootstrap rule, where only the lowest address forms a cluster.</item>
+/// bootstrap rule: the formation vote, where any majority of the configured nodes in no cluster forms one.</item>
 /// <item>Any incarnation a cluster welcomed but never brought Up (nor WeaklyUp, which Akka grants
 /// after 7 s when convergence is blocked): the member that welcomed it died before its gossip
 /// reached the others, so they ignore this incarnation's gossip as unknown, and no Akka

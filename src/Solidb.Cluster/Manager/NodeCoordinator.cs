@@ -230,7 +230,7 @@ public sealed class NodeCoordinator
             Restart(RestartCause.JoinTimedOut, downSelf: standing.Welcomed, standing.Welcomed
                 ? $"Welcomed into the cluster but not Up after {_settings.JoinTimeout.TotalSeconds}s (the others do not know this incarnation): restarting as a new incarnation"
                 : $"Join-only for {_settings.JoinTimeout.TotalSeconds}s and no cluster let this node in: restarting as a new incarnation under the normal bootstrap rule " +
-                  "(the lowest address may form a cluster once a majority of the configured nodes is in none)");
+                  "(the formation vote: a majority of the configured nodes in no cluster forms one)");
         }
 
         return Flush();
