@@ -210,7 +210,7 @@ internal static partial class SkewHarness
             Console.WriteLine($"    first clock error line:            {Stats(rs.Select(r => r.ErrorLineMs ?? double.NaN))}");
             Console.WriteLine($"    readiness 503 with a clock reason: {Stats(rs.Select(r => r.NotReadyMs ?? double.NaN))}");
             Console.WriteLine($"    incarnations in the window:        {string.Join(", ", rs.Select(r => r.Incarnations.Count))} (goal 1); restarts.count max {rs.Max(r => r.MaxRestarts)}");
-            Console.WriteLine($"    readiness 200 answers while skewed: {string.Join(", ", rs.Select(r => r.ReadyWhileSkewed))}");
+            Console.WriteLine($"    ready (200) before the 503, first 200 -> 503: {Stats(rs.Select(r => r.ReadyBeforeNotReadyMs))}");
             Console.WriteLine($"    healthy two kept one leader and term: {rs.Count(r => r.HealthyKept)} of {rs.Count}");
             Console.WriteLine($"    offset 0 -> readiness 200:         {Stats(rs.Select(r => r.BackReadyMs ?? double.NaN))}");
             Console.WriteLine($"    offset 0 -> clock.in_sync:         {Stats(rs.Select(r => r.BackInSyncMs ?? double.NaN))}");

@@ -44,6 +44,9 @@ internal sealed class SkewRun(long offsetMs)
     /// <summary>Samples after the agreement in which a healthy node's status did not answer (not counted as a change).</summary>
     public int HealthyNoAnswer { get; private set; }
 
+    /// <summary>How long the node answered ready while skewed before its first clock 503 (0 when never ready first).</summary>
+    public double ReadyBeforeNotReadyMs => NotReadyMs is not { } n ? double.NaN : FirstReadyMs is { } f && f < n ? n - f : 0;
+
     public bool HealthyKept => HealthyLeader is not null && HealthyChanges == 0;
 
     /// <summary>From writing offset 0: readiness 200, and the status' <c>clock.in_sync</c>.</summary>
