@@ -7,7 +7,8 @@ using Solidb.Benchmarks.Cluster;
 // harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
 // `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process),
 // `-- rtt [seconds]` heartbeat round trips of 3 real processes; `-- heal [runs] [cut-seconds]` and
-// `-- partial [runs]` partitions between real processes on network namespaces (root); startup, failover and rtt take
+// `-- partial [runs]` partitions between real processes on network namespaces (root); `-- skew [minutes] [runs]` a real
+// process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
@@ -43,6 +44,11 @@ if (args.Length > 0 && args[0] == "heal")
 if (args.Length > 0 && args[0] == "partial")
 {
     return await PartitionHarness.Partial(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "skew")
+{
+    return await SkewHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

@@ -29,14 +29,20 @@ internal sealed class NodeProcess : IDisposable
 
     public static string Binary()
     {
+        var path = Path.Combine(RepositoryRoot(), "src", "Solidb.Node", "bin", "Release", "net10.0", "solidb.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build Release first: {path} is missing");
+    }
+
+    /// <summary>The checkout this bench was built in (the directory holding Solidb.Actors.sln).</summary>
+    public static string RepositoryRoot()
+    {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Solidb.Actors.sln")))
         {
             dir = dir.Parent;
         }
 
-        var path = dir is null ? "" : Path.Combine(dir.FullName, "src", "Solidb.Node", "bin", "Release", "net10.0", "solidb.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build Release first: {path} is missing");
+        return dir?.FullName ?? throw new DirectoryNotFoundException($"the repository root (Solidb.Actors.sln) is not above {AppContext.BaseDirectory}");
     }
 
     public static int FreePort()
@@ -51,8 +57,11 @@ internal sealed class NodeProcess : IDisposable
     /// <param name="extra">More flags, e.g. the node's --tls-cert/--tls-key/--tls-ca.</param>
     /// <param name="host">The node's --host (given only when not loopback): a network namespace's address, with its wrapper.</param>
     /// <param name="wrapper">A command that runs dotnet (e.g. <c>ip netns exec NS</c>); none by default.</param>
+    /// <param name="environment">More environment variables for the process (e.g. the clockshift shim's).</param>
+    /// <param name="onLine">Called with each line the process writes to stdout or stderr, as it comes (on a reader thread).</param>
     public static NodeProcess Start(string nodeId, int port, int httpPort, string dataDir, string peers, IEnumerable<string>? extra = null,
-        string host = "127.0.0.1", IReadOnlyList<string>? wrapper = null)
+        string host = "127.0.0.1", IReadOnlyList<string>? wrapper = null, IReadOnlyDictionary<string, string>? environment = null,
+        Action<string>? onLine = null)
     {
         // SOLIDB_BENCH_LOGS=DIR keeps every node's output (info level) in DIR/<node>-<port>.log, to analyse a slow or failed run.
         var logs = Environment.GetEnvironmentVariable("SOLIDB_BENCH_LOGS");
@@ -74,11 +83,25 @@ internal sealed class NodeProcess : IDisposable
             info.ArgumentList.Add(a);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         var log = string.IsNullOrEmpty(logs) ? null : TextWriter.Synchronized(new StreamWriter(
             Path.Combine(Directory.CreateDirectory(logs).FullName, $"{nodeId}-{port}.log"), append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
-        process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
+        void Received(string? line)
+        {
+            log?.WriteLine(line);
+            if (line is not null)
+            {
+                onLine?.Invoke(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Received(e.Data);
+        process.ErrorDataReceived += (_, e) => Received(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new NodeProcess(process, host, httpPort);
@@ -91,6 +114,23 @@ internal sealed class NodeProcess : IDisposable
             return await Http.GetFromJsonAsync<JsonElement>($"http://{Host}:{HttpPort}/_api/cluster/status");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>GET /_api/cluster/health/ready</c>: the status code and the body's reason; null when the node did not answer.</summary>
+    public async Task<(HttpStatusCode Code, string Reason)?> ReadinessAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"http://{Host}:{HttpPort}/_api/cluster/health/ready");
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var body = doc.RootElement;
+            var reason = body.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+            return (response.StatusCode, reason);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {
             return null;
         }
