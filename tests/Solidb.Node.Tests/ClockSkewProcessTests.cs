@@ -76,6 +76,10 @@ public sealed partial class ClockSkewProcessTests
         var skewedId = ProcessCluster.NodeIdOf(skewedIndex);
         var healthy = cluster.Nodes.Where((_, i) => i != skewedIndex).ToList();
         var healthyIds = Enumerable.Range(0, 3).Where(i => i != skewedIndex).Select(ProcessCluster.NodeIdOf).ToList();
+        // From its start until it says its clock is off, the skewed node must never answer ready.
+        var readyBeforeVerdict = Until.Async(() => ReadinessAsync(skewed),
+            r => r.Code == HttpStatusCode.OK || (r.Code == HttpStatusCode.ServiceUnavailable && r.Reason.Contains("the majority of the cluster (max offset")),
+            Bound, TimeSpan.FromMilliseconds(100));
 
         // The healthy majority forms a cluster with one leader among them.
         await Until.Async(async () => string.Join(",", (await Task.WhenAll(healthy.Select(n => n.TryStatusAsync())))
@@ -83,6 +87,7 @@ public sealed partial class ClockSkewProcessTests
             leaders => leaders.Split(',') is var ls && ls.All(healthyIds.Contains) && ls.Distinct().Count() == 1, Bound);
 
         // The skewed node says why: readiness 503 naming the clock, the status' clock object, one log line.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await readyBeforeVerdict).Code);
         await Until.Async(() => ReadinessAsync(skewed), r => r.Code == HttpStatusCode.ServiceUnavailable && r.Reason.Contains("clock"), Bound);
         await Until.Async(skewed.TryStatusAsync,
             s => s is { } v && Clock(v) is { InSync: false } c && Math.Abs(c.OffsetToMajorityMs - offsetMs) <= ToleranceMs, Bound);

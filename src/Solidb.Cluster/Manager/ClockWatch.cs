@@ -11,12 +11,13 @@ namespace Solidb.Cluster.Manager;
 /// judge), and with <c>solidb.clock.on-skew = stop</c> stops the node after the skew grace. A
 /// skewed node is never restarted: a new incarnation would have the same clock.
 /// </summary>
-public sealed class ClockWatch(TimeProvider time, ClockSettings settings)
+/// <param name="settled">False with 3 or more configured nodes: the clock is untrusted until the first estimate (<see cref="ClockStatus.Settled"/>).</param>
+public sealed class ClockWatch(TimeProvider time, ClockSettings settings, bool settled = true)
 {
     /// <summary>The error (or warning) line is repeated at most this often.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
 
-    private readonly ClockSync _sync = new(settings.MaxOffset);
+    private readonly ClockSync _sync = new(settings.MaxOffset, settled);
     private long? _outSince;
     private long? _logged;
     private bool _stopped;
@@ -27,7 +28,7 @@ public sealed class ClockWatch(TimeProvider time, ClockSettings settings)
     {
         var verdict = _sync.Evaluate(readings, voters);
         var status = verdict.Status;
-        yield return new PublishClock(status, verdict.SelfChanged || verdict.PeersChanged);
+        yield return new PublishClock(status);
         if (verdict.SelfChanged)
         {
             _logged = null;

@@ -157,11 +157,6 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                     break;
                 case PublishClock c:
                     _node.ClockStatus = c.Status;
-                    if (c.Changed)
-                    {
-                        _election.Tell(c.Status);
-                    }
-
                     break;
                 case StopForClockSkew stop:
                     _akka.StopForClockSkew(stop);

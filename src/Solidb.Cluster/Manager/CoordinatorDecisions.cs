@@ -46,10 +46,9 @@ public sealed record RestartSelf(RestartCause Cause, bool DownSelf) : Decision;
 
 /// <summary>
 /// This node's clock against the majority, every heartbeat interval: the node's actors read it
-/// (<see cref="NodeContext.ClockStatus"/>); <paramref name="Changed"/>: this node's or a peer's
-/// verdict changed, so the election must hear it.
+/// (<see cref="NodeContext.ClockStatus"/>; the election at each of its ticks).
 /// </summary>
-public sealed record PublishClock(Clock.Sync.ClockStatus Status, bool Changed) : Decision;
+public sealed record PublishClock(Clock.Sync.ClockStatus Status) : Decision;
 
 /// <summary>Out of sync for the whole skew grace with <c>solidb.clock.on-skew = stop</c>: the process exits with code 3.</summary>
 public sealed record StopForClockSkew(string Problem) : Decision;

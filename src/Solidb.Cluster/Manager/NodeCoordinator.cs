@@ -1,5 +1,6 @@
 using Akka.Cluster;
 using Akka.Event;
+using Solidb.Cluster.Clock.Sync;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Election;
 using Solidb.Cluster.Membership;
@@ -46,7 +47,7 @@ public sealed class NodeCoordinator
     public NodeCoordinator(NodeId self, TimeProvider time, ElectionSettings settings, bool rejoinOnly, NodeCounters counters,
         ClockSettings? clock = null, int configuredNodes = 1)
     {
-        _clock = new ClockWatch(time, clock ?? new ClockSettings());
+        _clock = new ClockWatch(time, clock ?? new ClockSettings(), settled: configuredNodes < ClockSync.MinimumVoters);
         _configuredNodes = configuredNodes;
         _self = self;
         _time = time;
@@ -210,7 +211,7 @@ public sealed class NodeCoordinator
         if (Restarting is null && clockReadings is not null)
         {
             _out.AddRange(_clock.Evaluate(clockReadings, Math.Max(_configuredNodes, Leader.QuorumSize)));
-            if ((Leader.ClockProblem is null) != _clock.Status.InSync)
+            if ((Leader.ClockProblem is null) != (_clock.Status.Problem is null))
             {
                 Leader = Leader with { ClockProblem = _clock.Status.Problem };
                 _out.Add(new PublishLeader(Leader));

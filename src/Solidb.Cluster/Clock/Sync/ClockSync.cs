@@ -6,10 +6,23 @@ namespace Solidb.Cluster.Clock.Sync;
 /// </summary>
 public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSpan MaxOffset, IReadOnlySet<string> PeersOutOfSync)
 {
-    public static ClockStatus Initial(TimeSpan maxOffset) => new(true, null, maxOffset, new HashSet<string>());
+    /// <param name="settled">False when the clock must first be judged (3 or more configured nodes):
+    /// a node is not trusted before one estimate shows it agrees with the majority.</param>
+    public static ClockStatus Initial(TimeSpan maxOffset, bool settled = true) =>
+        new(true, null, maxOffset, new HashSet<string>()) { Settled = settled };
 
-    /// <summary>The error line, and the reason readiness and refused callers are given, while out of sync; null in sync.</summary>
-    public string? Problem => InSync ? null : Describe(OffsetToMajorityMs ?? 0, MaxOffset);
+    /// <summary>
+    /// An estimate has shown this clock within bounds (or there are too few voters to judge). Until
+    /// then the node is not ready and issues nothing: a node started with a bad clock never serves
+    /// in the seconds before the hysteresis declares it out of sync.
+    /// </summary>
+    public bool Settled { get; init; } = true;
+
+    /// <summary>Why readiness, timestamps and fencing tokens are refused now; null while the clock is in sync and settled.</summary>
+    public string? Problem => !InSync ? Describe(OffsetToMajorityMs ?? 0, MaxOffset)
+        : Settled ? null
+        : OffsetToMajorityMs is { } o ? $"clock offset to the majority is {(long)Math.Round(o)} ms (max offset {MaxOffset.TotalMilliseconds:0} ms): not yet trusted"
+        : "clock offset to the majority of the cluster not measured yet";
 
     public static string Describe(double offsetToMajorityMs, TimeSpan maxOffset) =>
         $"clock is {(long)Math.Abs(Math.Round(offsetToMajorityMs))} ms {(offsetToMajorityMs >= 0 ? "ahead of" : "behind")} the majority of the cluster " +
@@ -59,7 +72,8 @@ public sealed record ClockVerdict(ClockStatus Status, bool SelfChanged, bool Pee
 /// their clock is off. With fewer than 3 voters there is no majority to trust over this node's
 /// own clock: it only warns. Plain and single-threaded (the coordinator owns it).
 /// </summary>
-public sealed class ClockSync(TimeSpan maxOffset)
+/// <param name="settled">False: the clock is untrusted until an estimate within the bound (see <see cref="ClockStatus.Settled"/>).</param>
+public sealed class ClockSync(TimeSpan maxOffset, bool settled = true)
 {
     public const double OutOfSyncFraction = 0.8;
     public const double BackInSyncFraction = 0.5;
@@ -70,7 +84,9 @@ public sealed class ClockSync(TimeSpan maxOffset)
     private readonly SyncHysteresis _self = NewHysteresis(maxOffset);
     private readonly Dictionary<string, SyncHysteresis> _peers = new(StringComparer.Ordinal);
 
-    public ClockStatus Status { get; private set; } = ClockStatus.Initial(maxOffset);
+    private bool _settled = settled;
+
+    public ClockStatus Status { get; private set; } = ClockStatus.Initial(maxOffset, settled);
 
     /// <summary>The median of the offsets (this node's 0 included), negated: positive when this node is ahead.</summary>
     public static double OffsetToMajority(IEnumerable<double> peerOffsetsMs)
@@ -118,8 +134,9 @@ public sealed class ClockSync(TimeSpan maxOffset)
             selfChanged = _self.Observe(onlyWarns ? Math.Min(Math.Abs(offset!.Value), _backMs) : offset!.Value);
         }
 
+        _settled |= onlyWarns || (readings.Count > 0 && !beyond);
         var outOfSync = _peers.Where(p => !p.Value.InSync).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        Status = new ClockStatus(_self.InSync, offset, maxOffset, outOfSync);
+        Status = new ClockStatus(_self.InSync, offset, maxOffset, outOfSync) { Settled = _settled };
         return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns, worst);
     }
 

@@ -121,6 +121,34 @@ public sealed class ClockSyncTests
         Assert.Empty(verdict.Status.PeersOutOfSync);
     }
 
+    [Fact]
+    public void With_three_or_more_configured_nodes_the_clock_is_untrusted_until_an_estimate_agrees_with_the_majority()
+    {
+        var sync = new ClockSync(MaxOffset, settled: false);
+        Assert.Equal("clock offset to the majority of the cluster not measured yet", sync.Status.Problem);
+
+        var far = sync.Evaluate(Peers(-3000, -3000), 3); // not yet out of sync, but never trusted
+        Assert.True(far.Status.InSync);
+        Assert.False(far.Status.Settled);
+        Assert.StartsWith("clock offset to the majority is 3000 ms", far.Status.Problem);
+        Assert.False(sync.Evaluate(Peers(), 3).Status.Settled); // no estimate: still untrusted
+
+        var near = sync.Evaluate(Peers(10, -10), 3);
+        Assert.True(near.Status.Settled);
+        Assert.Null(near.Status.Problem);
+
+        // Once trusted, a single far estimate does not make it untrusted again: only the hysteresis does.
+        Assert.Null(sync.Evaluate(Peers(-3000, -3000), 3).Status.Problem);
+    }
+
+    [Fact]
+    public void With_too_few_voters_to_judge_the_clock_is_trusted_at_the_first_estimate()
+    {
+        var sync = new ClockSync(MaxOffset, settled: false);
+
+        Assert.Null(sync.Evaluate(Peers(3000), 2).Status.Problem);
+    }
+
     private static ClockSync OutOfSync()
     {
         var sync = new ClockSync(MaxOffset);
