@@ -18,7 +18,9 @@ public sealed class NodeProcessTests : IDisposable
     {
         await using var node = SolidbProcess.Start(["--node-id", "solo"], _dir.Sub("solo"));
 
-        var status = await Until.Async(node.TryStatusAsync, s => s?.GetProperty("state").GetString() == "Active", Bound);
+        // Active (Up) and leading: the leader is published a moment after the member is Up.
+        var status = await Until.Async(node.TryStatusAsync,
+            s => s?.GetProperty("state").GetString() == "Active" && s?.GetProperty("leader").GetString() == "solo", Bound);
 
         var s = status!.Value;
         Assert.Equal("solo", s.GetProperty("node_id").GetString());
