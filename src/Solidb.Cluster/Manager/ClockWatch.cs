@@ -24,9 +24,10 @@ public sealed class ClockWatch(TimeProvider time, ClockSettings settings, bool s
 
     public ClockStatus Status => _sync.Status;
 
-    public IEnumerable<Decision> Evaluate(IReadOnlyDictionary<string, OffsetEstimate> readings, int voters)
+    /// <param name="measurable">See <see cref="ClockSync.Evaluate"/>.</param>
+    public IEnumerable<Decision> Evaluate(IReadOnlyDictionary<string, OffsetEstimate> readings, int voters, int? measurable = null)
     {
-        var verdict = _sync.Evaluate(readings, voters);
+        var verdict = _sync.Evaluate(readings, voters, measurable);
         var status = verdict.Status;
         yield return new PublishClock(status);
         if (verdict.SelfChanged)

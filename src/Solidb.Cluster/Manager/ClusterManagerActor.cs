@@ -33,7 +33,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _node = node;
         _akka = new AkkaSide(Context.System, node);
         _coordinator = new NodeCoordinator(node.NodeId, node.Time, node.Settings.Election, node.RejoinOnly, node.Counters,
-            node.Settings.Clock, node.Settings.SeedOrder().Count);
+            node.Settings.Clock, node.Settings.SeedOrder().Count, node.Settings.Health.MonitoredPeers);
         Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(Observe(s.Members))));
         Receive<ClusterEvent.IMemberEvent>(OnMember);
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));

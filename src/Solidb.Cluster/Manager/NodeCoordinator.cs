@@ -39,14 +39,17 @@ public sealed class NodeCoordinator
     private readonly TimeProvider _time;
     private readonly ClockWatch _clock;
     private readonly int _configuredNodes;
+    private readonly int _monitoredPeers;
     private List<Decision> _out = [];
     private long _published;
     private NodeId? _leaderLogged;
 
     /// <param name="configuredNodes">How many nodes the peer list names (this one included): the voters before a cluster exists.</param>
+    /// <param name="monitoredPeers">solidb.health.monitored-peers: how many peers this node measures clocks with (besides a leader's voters).</param>
     public NodeCoordinator(NodeId self, TimeProvider time, ElectionSettings settings, bool rejoinOnly, NodeCounters counters,
-        ClockSettings? clock = null, int configuredNodes = 1)
+        ClockSettings? clock = null, int configuredNodes = 1, int monitoredPeers = 5)
     {
+        _monitoredPeers = monitoredPeers;
         _clock = new ClockWatch(time, clock ?? new ClockSettings(), settled: configuredNodes < ClockSync.MinimumVoters);
         _configuredNodes = configuredNodes;
         _self = self;
@@ -210,7 +213,8 @@ public sealed class NodeCoordinator
     {
         if (Restarting is null && clockReadings is not null)
         {
-            _out.AddRange(_clock.Evaluate(clockReadings, Math.Max(_configuredNodes, Leader.QuorumSize)));
+            var voters = Math.Max(_configuredNodes, Leader.QuorumSize);
+            _out.AddRange(_clock.Evaluate(clockReadings, voters, Math.Min(voters, _monitoredPeers + 1)));
             if ((Leader.ClockProblem is null) != (_clock.Status.Problem is null))
             {
                 Leader = Leader with { ClockProblem = _clock.Status.Problem };

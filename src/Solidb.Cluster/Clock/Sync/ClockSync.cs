@@ -12,7 +12,8 @@ public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSp
         new(true, null, maxOffset, new HashSet<string>()) { Settled = settled };
 
     /// <summary>
-    /// An estimate has shown this clock within bounds (or there are too few voters to judge). Until
+    /// A majority of the voters (this node included) have agreed with this clock within the
+    /// out-of-sync bound (or there are too few voters to judge). Until
     /// then the node is not ready and issues nothing: a node started with a bad clock never serves
     /// in the seconds before the hysteresis declares it out of sync.
     /// </summary>
@@ -104,7 +105,10 @@ public sealed class ClockSync(TimeSpan maxOffset, bool settled = true)
     }
 
     /// <summary>One estimate from the fresh readings; <paramref name="voters"/> counts this node.</summary>
-    public ClockVerdict Evaluate(IReadOnlyDictionary<string, OffsetEstimate> readings, int voters)
+    /// <param name="measurable">How many voters (this node included) this node exchanges heartbeats with
+    /// (its monitored peers + 1 in a cluster larger than that): the majority that must agree before
+    /// the clock is trusted is counted over at most these.</param>
+    public ClockVerdict Evaluate(IReadOnlyDictionary<string, OffsetEstimate> readings, int voters, int? measurable = null)
     {
         var peersChanged = false;
         foreach (var gone in _peers.Keys.Where(p => !readings.ContainsKey(p)).ToList())
@@ -134,7 +138,10 @@ public sealed class ClockSync(TimeSpan maxOffset, bool settled = true)
             selfChanged = _self.Observe(onlyWarns ? Math.Min(Math.Abs(offset!.Value), _backMs) : offset!.Value);
         }
 
-        _settled |= onlyWarns || (readings.Count > 0 && !beyond);
+        // Trusted once a majority of the voters (this node included) agree with its clock: one
+        // disagreeing peer among three gives an even median that favours this node, not a verdict.
+        _settled |= onlyWarns || 1 + readings.Values.Count(r => Math.Abs(r.OffsetMs) <= _outMs)
+            >= Election.Majority.Of(Math.Min(voters, measurable ?? voters));
         var outOfSync = _peers.Where(p => !p.Value.InSync).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         Status = new ClockStatus(_self.InSync, offset, maxOffset, outOfSync) { Settled = _settled };
         return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns, worst);

@@ -132,6 +132,10 @@ public sealed class ClockSyncTests
         Assert.False(far.Status.Settled);
         Assert.StartsWith("clock offset to the majority is 3000 ms", far.Status.Problem);
         Assert.False(sync.Evaluate(Peers(), 3).Status.Settled); // no estimate: still untrusted
+        // One peer far off, the other not heard yet: the even median favours this node, but no majority agrees with it.
+        var half = sync.Evaluate(Peers(-3000), 3);
+        Assert.Equal(0, half.Status.OffsetToMajorityMs);
+        Assert.False(half.Status.Settled);
 
         var near = sync.Evaluate(Peers(10, -10), 3);
         Assert.True(near.Status.Settled);
@@ -147,6 +151,15 @@ public sealed class ClockSyncTests
         var sync = new ClockSync(MaxOffset, settled: false);
 
         Assert.Null(sync.Evaluate(Peers(3000), 2).Status.Problem);
+    }
+
+    [Fact]
+    public void In_a_cluster_larger_than_its_monitored_ring_a_majority_of_the_measurable_voters_is_enough_to_trust_the_clock()
+    {
+        // 15 voters, 5 monitored peers: 4 agreeing readings + this node = a majority of the 6 it measures.
+        var sync = new ClockSync(MaxOffset, settled: false);
+        Assert.False(sync.Evaluate(Peers(1, 2, 3, 3000, 3000), 15).Status.Settled); // would need 8 over all 15
+        Assert.True(sync.Evaluate(Peers(1, 2, 3, 3000, 3000), 15, measurable: 6).Status.Settled);
     }
 
     private static ClockSync OutOfSync()
