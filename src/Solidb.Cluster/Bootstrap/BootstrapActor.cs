@@ -105,7 +105,8 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         }
 
         var clock = _node.ClockStatus;
-        var grant = _vote.Vote(peer, NodeId.Parse(m.Candidate), m.Round, _cluster.IsMember(), clock.InSync, clock.IsPeerInSync(peer));
+        var grant = _vote.Vote(peer, NodeId.Parse(m.Candidate), m.Round, _cluster.IsMember(), clock.InSync,
+            clock.IsPeerInSync(peer) && clock.Agrees(_node.WallOffsets.Of(peer))); // a founder's clock is not given the benefit of the doubt
         _log.Info("{0} formation promise of round {1} to {2} at {3}: {4}", grant.Granted ? "Granted the" : "Refused the",
             m.Round, m.Candidate, peer, grant.Why);
         Sender.Tell(new FormationVoteReply(_node.NodeId.Value, m.Round, grant.Granted, _node.WallMs(), _node.Gate.Stamp()));

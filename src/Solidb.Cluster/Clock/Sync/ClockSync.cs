@@ -30,6 +30,13 @@ public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSp
         $"(max offset {maxOffset.TotalMilliseconds:0} ms): fix time synchronisation on this host";
 
     public bool IsPeerInSync(string address) => !PeersOutOfSync.Contains(address);
+
+    /// <summary>
+    /// One reading of a peer within the out-of-sync bound (or none yet): for decisions that cannot
+    /// wait for the hysteresis, such as a formation promise, where one bad reading is enough to refuse.
+    /// </summary>
+    public bool Agrees(OffsetEstimate? reading) =>
+        reading is not { } r || Math.Abs(r.OffsetMs) <= MaxOffset.TotalMilliseconds * ClockSync.OutOfSyncFraction;
 }
 
 /// <summary>

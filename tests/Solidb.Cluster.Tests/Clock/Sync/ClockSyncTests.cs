@@ -162,6 +162,17 @@ public sealed class ClockSyncTests
         Assert.True(sync.Evaluate(Peers(1, 2, 3, 3000, 3000), 15, measurable: 6).Status.Settled);
     }
 
+    [Fact]
+    public void One_reading_beyond_80_percent_is_enough_to_disagree_for_decisions_that_cannot_wait()
+    {
+        var status = ClockStatus.Initial(MaxOffset);
+
+        Assert.True(status.Agrees(null));
+        Assert.True(status.Agrees(new OffsetEstimate(-400, 1, 0)));
+        Assert.False(status.Agrees(new OffsetEstimate(401, 1, 0)));
+        Assert.False(status.Agrees(new OffsetEstimate(-3000, 1, 0)));
+    }
+
     private static ClockSync OutOfSync()
     {
         var sync = new ClockSync(MaxOffset);
