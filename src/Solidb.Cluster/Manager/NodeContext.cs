@@ -26,7 +26,7 @@ public sealed class NodeContext
         var clock = new HybridLogicalClock(time, options, bound.Load());
         Gate = new ClockGate(clock, time, Counters);
         _members = MemberDirectory.Initial(identity.NodeId, settings.Self.ToString());
-        _clockStatus = ClockStatus.Initial(settings.Clock.MaxOffset, settled: settings.SeedOrder().Count < ClockSync.MinimumVoters);
+        _clockStatus = ClockStatus.Initial(settings.Clock.MaxOffset, ClockSync.SettledAtStart(settings.SeedOrder().Count));
         WallOffsets = new WallClockOffsets(time, WallOffsetFreshness(settings));
         Clock = new IssuingClock(clock, () => ClockStatus);
     }

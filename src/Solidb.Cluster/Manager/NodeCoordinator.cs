@@ -50,7 +50,7 @@ public sealed class NodeCoordinator
         ClockSettings? clock = null, int configuredNodes = 1, int monitoredPeers = 5)
     {
         _monitoredPeers = monitoredPeers;
-        _clock = new ClockWatch(time, clock ?? new ClockSettings(), settled: configuredNodes < ClockSync.MinimumVoters);
+        _clock = new ClockWatch(time, clock ?? new ClockSettings(), ClockSync.SettledAtStart(configuredNodes));
         _configuredNodes = configuredNodes;
         _self = self;
         _time = time;

@@ -36,7 +36,7 @@ public sealed record ClockStatus(bool InSync, double? OffsetToMajorityMs, TimeSp
     /// wait for the hysteresis, such as a formation promise, where one bad reading is enough to refuse.
     /// </summary>
     public bool Agrees(OffsetEstimate? reading) =>
-        reading is not { } r || Math.Abs(r.OffsetMs) <= MaxOffset.TotalMilliseconds * ClockSync.OutOfSyncFraction;
+        reading is not { } r || Math.Abs(r.OffsetMs) <= ClockSync.OutOfSyncBoundMs(MaxOffset);
 }
 
 /// <summary>
@@ -87,8 +87,8 @@ public sealed class ClockSync(TimeSpan maxOffset, bool settled = true)
     public const double BackInSyncFraction = 0.5;
     public const int MinimumVoters = 3;
 
-    private readonly double _outMs = maxOffset.TotalMilliseconds * OutOfSyncFraction;
-    private readonly double _backMs = maxOffset.TotalMilliseconds * BackInSyncFraction;
+    private readonly double _outMs = OutOfSyncBoundMs(maxOffset);
+    private readonly double _backMs = BackInSyncBoundMs(maxOffset);
     private readonly SyncHysteresis _self = NewHysteresis(maxOffset);
     private readonly Dictionary<string, SyncHysteresis> _peers = new(StringComparer.Ordinal);
 
@@ -154,6 +154,18 @@ public sealed class ClockSync(TimeSpan maxOffset, bool settled = true)
         return new ClockVerdict(Status, selfChanged, peersChanged, beyond, onlyWarns, worst);
     }
 
-    private static SyncHysteresis NewHysteresis(TimeSpan maxOffset) =>
-        new(maxOffset.TotalMilliseconds * OutOfSyncFraction, maxOffset.TotalMilliseconds * BackInSyncFraction);
+    /// <summary>Offsets beyond this (80 % of the max offset) count towards out of sync.</summary>
+    public static double OutOfSyncBoundMs(TimeSpan maxOffset) => maxOffset.TotalMilliseconds * OutOfSyncFraction;
+
+    /// <summary>Offsets within this (50 % of the max offset) count towards back in sync.</summary>
+    public static double BackInSyncBoundMs(TimeSpan maxOffset) => maxOffset.TotalMilliseconds * BackInSyncFraction;
+
+    /// <summary>
+    /// Whether a node's clock is trusted before any estimate: only with fewer configured nodes than
+    /// <see cref="MinimumVoters"/>, where there is no majority to judge it by (the node context's
+    /// first status and the coordinator's verdict start from this one rule).
+    /// </summary>
+    public static bool SettledAtStart(int configuredNodes) => configuredNodes < MinimumVoters;
+
+    private static SyncHysteresis NewHysteresis(TimeSpan maxOffset) => new(OutOfSyncBoundMs(maxOffset), BackInSyncBoundMs(maxOffset));
 }
