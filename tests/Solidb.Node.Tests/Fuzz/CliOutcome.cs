@@ -8,8 +8,8 @@ namespace Solidb.Node.Tests.Fuzz;
 public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int HttpPort)
 {
     /// <summary>
-    /// Parses and validates the case as Program.Main does before it starts the host (and opens
-    /// the data dir). Returns the error of a UsageException, SettingsException or
+    /// Parses and validates the case as Program.Main does before it starts the host (loads the
+    /// TLS files and opens the data dir). Returns the error of a UsageException, SettingsException or
     /// DataDirectoryException; any other exception escapes to the caller (a finding).
     /// </summary>
     public static CliOutcome Of(CliCase c)
@@ -23,6 +23,8 @@ public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int
             }
 
             var loaded = Program.Validate(cli, k => c.Environment.GetValueOrDefault(k));
+            // Main loads the TLS files next: a missing or bad one is one line and exit 2 there too.
+            using var tls = Solidb.Cluster.Security.TlsMaterial.Load(loaded.Settings.Tls, TimeProvider.System);
             using var dir = DataDirectory.Open(loaded.Settings.DataDir, loaded.Settings.NodeId);
             // Where a client reaches the node: the bind address, with "any" replaced by loopback.
             var bind = Solidb.Node.Hosting.PortCheck.ResolveBindAddress(loaded.Settings.Host);
