@@ -34,13 +34,18 @@ public sealed record ClusterSettings
     public static ClusterSettings FromConfig(Config config)
     {
         var r = new ConfigReader(config, Root);
-        var host = r.String("node.host").Trim();
-        if (host.Length == 0)
+        var host = PeerAddress.Unbracket(r.String("node.host").Trim());
+        if (PeerAddress.HostError(host) is { } hostError)
         {
-            throw SettingsException.Invalid(r.Key("node.host"), host, "must not be empty");
+            throw SettingsException.Invalid(r.Key("node.host"), host, hostError);
         }
 
-        var publicHost = r.String("node.public-host").Trim();
+        // The advertised host goes into the node's Akka address and its HTTP URL: one that cannot be part of either is refused here.
+        var publicHost = PeerAddress.Unbracket(r.String("node.public-host").Trim());
+        if (publicHost.Length > 0 && PeerAddress.HostError(publicHost) is { } publicError)
+        {
+            throw SettingsException.Invalid(r.Key("node.public-host"), publicHost, publicError);
+        }
         var idText = r.String("node.id").Trim();
         NodeId? id = null;
         if (idText.Length > 0)

@@ -35,7 +35,7 @@ public sealed record PeerAddress(string Host, int Port) : IComparable<PeerAddres
             return false;
         }
 
-        if (host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@' or ','))
+        if (HostError(host) is not null)
         {
             error = $"peer '{entry}' has an invalid host '{host}'";
             return false;
@@ -58,6 +58,19 @@ public sealed record PeerAddress(string Host, int Port) : IComparable<PeerAddres
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// Why <paramref name="host"/> (without brackets) cannot name a machine in an address or URL, or null when it can:
+    /// a DNS name, an IPv4 or an IPv6 address. Checked up front so that no address built from it throws later.
+    /// </summary>
+    public static string? HostError(string host) =>
+        host.Length == 0 ? "must not be empty"
+        : host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '@' or ',' or '[' or ']') ? "is not a host name or IP address"
+        : Uri.CheckHostName(host) == UriHostNameType.Unknown ? "is not a host name or IP address"
+        : null;
+
+    /// <summary>The host as given on a command line or in HOCON, without the brackets an IPv6 address may carry.</summary>
+    public static string Unbracket(string host) => host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
 
     /// <summary>Parses a comma-separated list; rejects empty entries and duplicates.</summary>
     public static bool TryParseList(IEnumerable<string> entries, out IReadOnlyList<PeerAddress> peers, [NotNullWhen(false)] out string? error)

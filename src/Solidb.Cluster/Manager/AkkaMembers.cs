@@ -20,7 +20,7 @@ public static class AkkaMembers
 
     /// <summary>host:port of an Akka address, the form peers are configured with.</summary>
     public static string HostPort(Address address) =>
-        new Configuration.PeerAddress(address.Host ?? "", address.Port ?? 0).ToString();
+        new Configuration.PeerAddress(Configuration.PeerAddress.Unbracket(address.Host ?? ""), address.Port ?? 0).ToString(); // Akka writes an IPv6 host in brackets
 
     public static ObservedMember? Observe(Member member) =>
         NodeIdOf(member) is { } id

@@ -18,9 +18,29 @@ public sealed class CliFuzzRegressionTests : IDisposable
     [Fact]
     public void Host_of_300_characters_is_a_one_line_settings_error_not_ArgumentOutOfRangeException()
     {
-        var e = Refused("--host", new string('a', 300), "--insecure"); // past the loopback rule, to the resolver
+        var e = Refused("--host", new string('a', 300), "--insecure"); // a DNS label is at most 63 characters
 
-        Assert.StartsWith($"cannot resolve --host '{new string('a', UserText.MaxQuoted)}...(300 chars)'", e.Message);
+        Assert.StartsWith($"invalid value for --host: '{new string('a', UserText.MaxQuoted)}...(300 chars)' (is not a host name", e.Message);
+    }
+
+    [Theory]
+    [InlineData("--public-host", "a..b")]
+    [InlineData("--public-host", "a b")]
+    [InlineData("--host", "[::1")]
+    public void Host_that_cannot_be_in_a_URL_is_a_settings_error_not_UriFormatException_at_start(string option, string host)
+    {
+        // Found by the process fuzzer (SOLIDB_FUZZ_SEED=979896117): the node died with "UriFormatException: Invalid URI", exit 1.
+        var e = Refused(option, host, "--insecure");
+
+        Assert.Equal($"invalid value for {option}: '{host}' (is not a host name or IP address)", e.Message);
+    }
+
+    [Fact]
+    public void Public_host_in_brackets_is_the_IPv6_address_inside()
+    {
+        var loaded = NodeConfiguration.Load(CommandLine.Parse(["--public-host", "[::1]", "--data-dir", _dir.Sub("v6")]), _ => null);
+
+        Assert.Equal("::1", loaded.Settings.PublicHost);
     }
 
     [Fact]
