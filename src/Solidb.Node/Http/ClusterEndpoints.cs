@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Solidb.Cluster.Client;
+using Solidb.Cluster.Client.Models;
 using Solidb.Cluster.Hosting;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
@@ -13,15 +15,15 @@ public static class ClusterEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
-        app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), JsonDefaults.Options));
+        app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
+        app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
         app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
         {
             var status = await AskStatus(manager, ct);
             if (status is null)
             {
-                return Results.Json(new ReadinessResponse("not_ready", "the cluster supervisor did not answer in time", NodeState.Joining, false, null),
-                    JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Json(new ReadinessResponse("not_ready", "the cluster supervisor did not answer in time", MemberState.Joining, false, null),
+                    ClusterJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             // A node that cannot persist its vote or clock bound, or whose clock is off, is not ready whatever else holds.
@@ -30,26 +32,31 @@ public static class ClusterEndpoints
                 : status.State != NodeState.Active ? $"this node is {status.State}, not Active"
                 : !status.Election.HasQuorum ? "no quorum: this node does not reach a majority with a leader"
                 : null;
-            return Results.Json(new ReadinessResponse(reason is null ? "ready" : "not_ready", reason, status.State, status.Election.HasQuorum,
-                    status.Election.Leader?.Value), JsonDefaults.Options,
+            return Results.Json(new ReadinessResponse(reason is null ? "ready" : "not_ready", reason, status.State.ToModel(), status.Election.HasQuorum,
+                    status.Election.Leader?.Value), ClusterJson.Options,
                 statusCode: reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/_api/cluster/status", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
             await AskStatus(manager, ct) is { } status
-                ? Results.Json(StatusResponse.From(status), JsonDefaults.Options)
-                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), JsonDefaults.Options,
+                ? Results.Json(status.ToResponse(), ClusterJson.Options)
+                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), ClusterJson.Options,
+                    statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/_api/cluster/leader", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
+            await AskStatus(manager, ct) is { } status
+                ? Results.Json(status.Election.ToResponse(), ClusterJson.Options)
+                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), ClusterJson.Options,
                     statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPost("/_api/cluster/leave", async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
         {
             // Leaving takes the node out of the cluster: only an operator on this machine may ask.
             if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
             {
-                return Results.Json(new ErrorResponse("leave is only accepted from localhost"), JsonDefaults.Options,
+                return Results.Json(new ErrorResponse("leave is only accepted from localhost"), ClusterJson.Options,
                     statusCode: StatusCodes.Status403Forbidden);
             }
 
             (await manager.GetAsync(ct)).Tell(LeaveCluster.Instance);
-            return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted);
+            return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), ClusterJson.Options, statusCode: StatusCodes.Status202Accepted);
         });
     }
 
