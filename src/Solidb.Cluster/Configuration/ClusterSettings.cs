@@ -27,6 +27,7 @@ public sealed record ClusterSettings
     public ClockSettings Clock { get; init; } = new();
     public TlsSettings Tls { get; init; } = new();
     public RestartSettings Restart { get; init; } = new();
+    public EventsSettings Events { get; init; } = new();
 
     /// <summary>The address other nodes use for this node.</summary>
     public PeerAddress Self => new(PublicHost, Port);
@@ -88,6 +89,7 @@ public sealed record ClusterSettings
             Clock = ClockSettings.From(r),
             Tls = TlsSettings.From(r),
             Restart = RestartSettings.From(r),
+            Events = EventsSettings.From(r),
         };
 
         if (settings.Election.TimeoutMin <= 2 * settings.Health.HeartbeatInterval)

@@ -104,3 +104,27 @@ public sealed record ClockSettings
         SkewGrace = r.Duration("clock.skew-grace", TimeSpan.Zero, TimeSpan.FromHours(24)),
     };
 }
+
+/// <summary>solidb.events: the event stream's buffer and its WebSocket consumers.</summary>
+public sealed record EventsSettings
+{
+    /// <summary>Events of this incarnation kept for consumers that resume with a since.</summary>
+    public int BufferSize { get; init; } = 4096;
+
+    /// <summary>WebSocket connections to the event stream at once.</summary>
+    public int MaxConnections { get; init; } = 256;
+
+    /// <summary>Events queued for one WebSocket consumer before it is closed as too slow.</summary>
+    public int SendQueue { get; init; } = 1024;
+
+    /// <summary>WebSocket protocol ping interval.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal static EventsSettings From(ConfigReader r) => new()
+    {
+        BufferSize = r.Int("events.buffer-size", 1, 1_000_000),
+        MaxConnections = r.Int("events.max-connections", 1, 100_000),
+        SendQueue = r.Int("events.send-queue", 1, 1_000_000),
+        KeepAlive = r.Duration("events.keep-alive", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+    };
+}
