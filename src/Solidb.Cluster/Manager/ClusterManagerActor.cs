@@ -149,7 +149,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                     Publish(p.Snapshot);
                     break;
                 case PublishLeader l:
-                    Tell(Feed.Leader, new LeaderChanged(l.Leader));
+                    _subscriptions.Tell(Feed.Leader, new LeaderChanged(l.Leader));
                     break;
                 case IntroduceTo i:
                     (_akka.ManagerAt(i.Address) ?? (ICanTell)Self).Tell(_akka.Introduction(), Self);
@@ -183,15 +183,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         var message = new MembershipChanged(snapshot);
         _detector.Tell(message);
         _election.Tell(message);
-        Tell(Feed.Membership, message);
-    }
-
-    private void Tell(Feed feed, object message)
-    {
-        foreach (var subscriber in _subscriptions.Of(feed))
-        {
-            subscriber.Tell(message);
-        }
+        _subscriptions.Tell(Feed.Membership, message);
     }
 
     private void Subscribe(Feed feed, IActorRef subscriber, object current)
