@@ -12,6 +12,7 @@ namespace Solidb.Cluster.Events;
 /// stamps them with this node's HLC and wall time, and sends each to every subscriber whose types
 /// it matches. A subscriber starts with a snapshot, a replay or a reset (<see cref="SubscribeClusterEvents"/>).
 /// Telling never blocks: a slow consumer's own queue (the WebSocket endpoint's) is where it is cut.
+/// Its state is the incarnation's <see cref="EventHub"/>: a restarted events actor goes on numbering.
 /// </summary>
 public sealed class EventsActor : ReceiveActor
 {
@@ -19,14 +20,14 @@ public sealed class EventsActor : ReceiveActor
 
     private readonly NodeContext _node;
     private readonly EventLog _log;
-    private readonly Dictionary<IActorRef, IReadOnlySet<string>?> _subscribers = [];
-    private readonly Dictionary<NodeId, long> _keptOutReported = [];
+    private readonly Dictionary<IActorRef, IReadOnlySet<string>?> _subscribers;
+    private readonly Dictionary<NodeId, long> _keptOutReported;
     private readonly ILoggingAdapter _logger = Context.GetLogger();
 
     public EventsActor(NodeContext node)
     {
         _node = node;
-        _log = new EventLog(node.Identity.Incarnation, node.Settings.Events.BufferSize);
+        (_log, _subscribers, _keptOutReported) = (node.Events.Log, node.Events.Subscribers, node.Events.KeptOutReported);
         Receive<Record>(r => r.Events.ForEach(Publish));
         Receive<Subscribe>(OnSubscribe);
         Receive<UnsubscribeClusterEvents>(m =>
@@ -36,6 +37,7 @@ public sealed class EventsActor : ReceiveActor
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<TimestampKeptOut>(OnKeptOut);
+        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _logger, Name));
     }
 
@@ -95,6 +97,6 @@ public sealed class EventsActor : ReceiveActor
     /// <summary>A subscription with the status its snapshot or reset carries (assembled by the supervisor).</summary>
     public sealed record Subscribe(SubscribeClusterEvents Request, StatusResponse Status);
 
-    /// <summary>A wire timestamp from <paramref name="From"/> was kept out of the clock (<see cref="EventSink"/>).</summary>
+    /// <summary>A wire timestamp from <paramref name="From"/> was kept out of the clock (<see cref="EventHub.TimestampKeptOut"/>).</summary>
     public sealed record TimestampKeptOut(NodeId From, long OffsetMs);
 }

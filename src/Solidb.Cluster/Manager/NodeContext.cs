@@ -29,6 +29,7 @@ public sealed class NodeContext
         _clockStatus = ClockStatus.Initial(settings.Clock.MaxOffset, ClockSync.SettledAtStart(settings.SeedOrder().Count));
         WallOffsets = new WallClockOffsets(time, WallOffsetFreshness(settings));
         Clock = new IssuingClock(clock, () => ClockStatus);
+        Events = new Events.EventHub(identity.Incarnation, settings.Events);
     }
 
     private MemberDirectory _members;
@@ -89,8 +90,8 @@ public sealed class NodeContext
     /// </summary>
     public bool RejoinOnly { get; private init; }
 
-    /// <summary>Where actors other than the supervisor report events (a timestamp kept out of the clock).</summary>
-    public Events.EventSink Events { get; } = new();
+    /// <summary>This incarnation's event stream (log and subscribers), and where actors other than the supervisor report events.</summary>
+    public Events.EventHub Events { get; }
 
     /// <summary>The restarts of this process before this incarnation (the host's <see cref="RestartBudget"/>), for the status.</summary>
     public RestartHistory Restarts { get; private init; } = RestartHistory.None;
