@@ -70,9 +70,9 @@ public sealed class ClusterHttpClient : IDisposable
     /// <summary><c>GET /_api/cluster/health/ready</c>: ready (200) or not ready with the node's reason (503).</summary>
     public async Task<Readiness> GetReadyAsync(CancellationToken cancellationToken = default)
     {
-        var (url, code, body) = await GetAsync<ReadinessResponse>("_api/cluster/health/ready",
+        var (node, code, body) = await GetAsync<ReadinessResponse>("_api/cluster/health/ready",
             static c => c is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, cancellationToken);
-        return new Readiness(code == HttpStatusCode.OK, body.Reason, body, url);
+        return new Readiness(code == HttpStatusCode.OK, body.Reason, body, node);
     }
 
     public void Dispose()
@@ -83,7 +83,8 @@ public sealed class ClusterHttpClient : IDisposable
         }
     }
 
-    private async Task<(Uri Url, HttpStatusCode Code, T Body)> GetAsync<T>(string path, Func<HttpStatusCode, bool> expected, CancellationToken ct)
+    /// <returns>The base URL of the node that answered, its status code and body.</returns>
+    private async Task<(Uri Node, HttpStatusCode Code, T Body)> GetAsync<T>(string path, Func<HttpStatusCode, bool> expected, CancellationToken ct)
         where T : class
     {
         var start = Volatile.Read(ref _current);
@@ -109,7 +110,7 @@ public sealed class ClusterHttpClient : IDisposable
             using (response)
             {
                 Volatile.Write(ref _current, index);
-                return (url, response.StatusCode, await ReadAsync<T>(url, response, expected, ct));
+                return (_urls[index], response.StatusCode, await ReadAsync<T>(url, response, expected, ct));
             }
         }
 
