@@ -15,6 +15,8 @@ namespace Solidb.Benchmarks.Cluster;
 /// single node (Release solidb process) against an ASP.NET Core hello-world minimal API (<c>GET /</c> answering
 /// "Hello World!", Kestrel in this process), in the same run: N concurrent HttpClient loops for a fixed duration
 /// each, alternating targets per round after a warm-up of each. The ratio is status / hello world (goal &gt;= 0.5).
+/// The node's <c>/_api/cluster/health/live</c> (no actor, a 15-byte answer) is measured too, to tell the cost of
+/// the node's HTTP stack from that of asking the supervisor and writing the status.
 /// </summary>
 internal static class StatusThroughputHarness
 {
@@ -29,6 +31,7 @@ internal static class StatusThroughputHarness
         await using var _ = hello;
         var helloUrl = helloAddress + "/";
         var statusUrl = $"http://{node.Host}:{node.HttpPort}/_api/cluster/status";
+        var liveUrl = $"http://{node.Host}:{node.HttpPort}/_api/cluster/health/live";
         try
         {
             var ready = Stopwatch.StartNew();
@@ -47,20 +50,25 @@ internal static class StatusThroughputHarness
             Console.WriteLine($"status throughput: {concurrency} concurrent loops, {seconds} s per target per round, {rounds} rounds, {Environment.ProcessorCount} cores");
             await Measure(http, statusUrl, concurrency, TimeSpan.FromSeconds(2));
             await Measure(http, helloUrl, concurrency, TimeSpan.FromSeconds(2));
+            await Measure(http, liveUrl, concurrency, TimeSpan.FromSeconds(2));
             var status = new List<double>();
             var helloWorld = new List<double>();
+            var live = new List<double>();
             for (var r = 0; r < rounds; r++)
             {
                 var s = await Measure(http, statusUrl, concurrency, TimeSpan.FromSeconds(seconds));
                 var h = await Measure(http, helloUrl, concurrency, TimeSpan.FromSeconds(seconds));
+                var l = await Measure(http, liveUrl, concurrency, TimeSpan.FromSeconds(seconds));
                 status.Add(s.PerSecond);
                 helloWorld.Add(h.PerSecond);
+                live.Add(l.PerSecond);
                 Console.WriteLine($"round {r + 1}: status {s.PerSecond:F0} req/s ({s.Errors} errors, {s.Bytes / Math.Max(1, s.Count)} B/answer), " +
-                                  $"hello world {h.PerSecond:F0} req/s ({h.Errors} errors), ratio {s.PerSecond / h.PerSecond:F2}");
+                                  $"hello world {h.PerSecond:F0} req/s ({h.Errors} errors), ratio {s.PerSecond / h.PerSecond:F2}; " +
+                                  $"the node's health/live (no actor) {l.PerSecond:F0} req/s ({l.Errors} errors)");
             }
 
             Console.WriteLine($"mean of {rounds}: status {status.Average():F0} req/s, hello world {helloWorld.Average():F0} req/s, " +
-                              $"ratio {status.Average() / helloWorld.Average():F2} (goal >= 0.5)");
+                              $"ratio {status.Average() / helloWorld.Average():F2} (goal >= 0.5); health/live {live.Average():F0} req/s");
             return 0;
         }
         finally
