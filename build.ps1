@@ -50,9 +50,12 @@ function Invoke-Test {
     New-Item -ItemType Directory -Force -Path $results | Out-Null
     $failedProjects = @()
     # The unit tests first, alone: their simulations keep both cores busy for about a minute.
-    Write-Host '== Solidb.Cluster.Tests' -ForegroundColor Cyan
-    & dotnet @(Get-TestArguments 'tests/Solidb.Cluster.Tests' $results)
-    if ($LASTEXITCODE -ne 0) { $failedProjects += 'Solidb.Cluster.Tests' }
+    foreach ($project in @('tests/Solidb.Cluster.Tests', 'tests/Solidb.Cluster.Client.Tests')) {
+        $name = Split-Path $project -Leaf
+        Write-Host "== $name" -ForegroundColor Cyan
+        & dotnet @(Get-TestArguments $project $results)
+        if ($LASTEXITCODE -ne 0) { $failedProjects += $name }
+    }
     # Then the two real-time projects side by side (in-process clusters, real processes): they
     # mostly wait on timers and sockets, and their bounds hold on a loaded 2-core machine. Each
     # project's output is kept in artifacts/test-results/<project>.log and printed when it ends.

@@ -9,7 +9,8 @@ using Solidb.Benchmarks.Cluster;
 // `-- rtt [seconds]` heartbeat round trips of 3 real processes; `-- heal [runs] [cut-seconds]` and
 // `-- partial [runs]` partitions between real processes on network namespaces (root); `-- skew [minutes] [runs]` a real
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
-// `--tls` to measure each run without and with mutual TLS in the same invocation;
+// `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
+// [rounds]` GET /_api/cluster/status req/s of a real node against an ASP.NET Core hello world in the same run;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -49,6 +50,11 @@ if (args.Length > 0 && args[0] == "partial")
 if (args.Length > 0 && args[0] == "skew")
 {
     return await SkewHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "status")
+{
+    return await StatusThroughputHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")
