@@ -22,6 +22,10 @@ public static class AkkaMembers
     public static string HostPort(Address address) =>
         new Configuration.PeerAddress(Configuration.PeerAddress.Unbracket(address.Host ?? ""), address.Port ?? 0).ToString(); // Akka writes an IPv6 host in brackets
 
+    /// <summary>The SoliDB nodes among Akka's members (a member without a node id role is none).</summary>
+    public static List<ObservedMember> ObserveAll(IEnumerable<Member> members) =>
+        members.Select(Observe).OfType<ObservedMember>().ToList();
+
     public static ObservedMember? Observe(Member member) =>
         NodeIdOf(member) is { } id
             ? new ObservedMember(id, HostPort(member.Address), member.UniqueAddress.Uid, member.Status)

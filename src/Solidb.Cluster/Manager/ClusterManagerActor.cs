@@ -35,7 +35,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _akka = new AkkaSide(Context.System, node);
         _coordinator = new NodeCoordinator(node.NodeId, node.Time, node.Settings.Election, node.RejoinOnly, node.Counters,
             node.Settings.Clock, node.Settings.SeedOrder().Count, node.Settings.Health.MonitoredPeers);
-        Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(Observe(s.Members))));
+        Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(AkkaMembers.ObserveAll(s.Members))));
         Receive<ClusterEvent.IMemberEvent>(OnMember);
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));
         Receive<ClusterEvent.ReachableMember>(e => OnReachability(e.Member, unreachable: false));
@@ -45,7 +45,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             _events.Health(m, _health);
             Carry(_coordinator.Health(m.Signals));
         });
-        Receive<HealthStats>(s => _health = s);
+        Receive<HealthStats>(s =>
+        {
+            _health = s;
+            _node.Board.Publish(_coordinator.Snapshot, _health, _coordinator.Leader);
+        });
         Receive<Introduce>(OnIntroduce);
         Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(e => Carry(_coordinator.QuarantinedByPeer(AkkaMembers.HostPort(e.RemoteAddress))));
         Receive<Tick>(_ =>
@@ -99,9 +103,6 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _akka.Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe(Self);
     }
-
-    private static List<ObservedMember> Observe(IEnumerable<Member> members) =>
-        members.Select(AkkaMembers.Observe).OfType<ObservedMember>().ToList();
 
     private void OnMember(ClusterEvent.IMemberEvent e)
     {
@@ -174,6 +175,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                     break;
             }
         }
+
+        _node.Board.Publish(_coordinator.Snapshot, _health, _coordinator.Leader);
     }
 
     private void Publish(MembershipSnapshot snapshot)

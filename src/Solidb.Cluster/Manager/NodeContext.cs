@@ -90,6 +90,9 @@ public sealed class NodeContext
     /// </summary>
     public bool RejoinOnly { get; private init; }
 
+    /// <summary>The supervisor's latest view, for status readers on other threads (no ask per request).</summary>
+    public StatusBoard Board { get; } = new();
+
     /// <summary>This incarnation's event stream (log and subscribers), and where actors other than the supervisor report events.</summary>
     public Events.EventHub Events { get; }
 

@@ -36,16 +36,12 @@ public static class ClusterEndpoints
                     status.Election.Leader?.Value), ClusterJson.Options,
                 statusCode: reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/_api/cluster/status", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
-            await AskStatus(manager, ct) is { } status
-                ? Results.Json(status.ToResponse(), ClusterJson.Options)
-                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), ClusterJson.Options,
-                    statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/_api/cluster/leader", async (IRequiredActor<SolidbClusterActor> manager, CancellationToken ct) =>
-            await AskStatus(manager, ct) is { } status
-                ? Results.Json(status.Election.ToResponse(), ClusterJson.Options)
-                : Results.Json(new ErrorResponse("the cluster supervisor did not answer in time"), ClusterJson.Options,
-                    statusCode: StatusCodes.Status503ServiceUnavailable));
+        // Status and leader read the supervisor's published view (StatusBoard): no ask per request, so a flood of
+        // readers never queues behind membership and elections. Readiness still asks: a stuck supervisor is not ready.
+        app.MapGet("/_api/cluster/status", (NodeContext node) =>
+            node.Board.Status(node) is { } status ? Results.Json(status.ToResponse(), ClusterJson.Options) : NotStarted());
+        app.MapGet("/_api/cluster/leader", (NodeContext node) =>
+            node.Board.Leader is { } leader ? Results.Json(leader.ToResponse(), ClusterJson.Options) : NotStarted());
         app.MapPost("/_api/cluster/leave", async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
         {
             // Leaving takes the node out of the cluster: only an operator on this machine may ask.
@@ -59,6 +55,9 @@ public static class ClusterEndpoints
             return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), ClusterJson.Options, statusCode: StatusCodes.Status202Accepted);
         });
     }
+
+    private static IResult NotStarted() => Results.Json(new ErrorResponse("the cluster supervisor has not started yet"), ClusterJson.Options,
+        statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<ClusterStatus?> AskStatus(IRequiredActor<SolidbClusterActor> manager, CancellationToken ct)
     {
