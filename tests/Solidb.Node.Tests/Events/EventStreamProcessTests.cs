@@ -99,6 +99,7 @@ public sealed class EventStreamProcessTests : IDisposable
         await using var node = await StartAsync("solo");
         await using var reading = await EventStreamClient.ConnectAsync(node);
         await using var stalled = await EventStreamClient.ConnectAsync(node); // never read until the end
+        Assert.IsType<Solidb.Cluster.Client.Events.SnapshotEvent>(await reading.NextAsync(Bound));
 
         var clock = Stopwatch.StartNew();
         node.Terminate();
