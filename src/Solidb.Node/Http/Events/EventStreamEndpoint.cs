@@ -89,11 +89,21 @@ public static partial class EventStreamEndpoint
                 var id = Interlocked.Increment(ref ids);
                 var supervisor = await manager.GetAsync(http.RequestAborted);
                 var system = http.RequestServices.GetRequiredService<ActorSystem>();
-                using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+                WebSocket socket;
+                try
                 {
-                    KeepAliveInterval = settings.KeepAlive,
-                    KeepAliveTimeout = settings.KeepAlive * KeepAliveTimeoutIntervals,
-                });
+                    socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+                    {
+                        KeepAliveInterval = settings.KeepAlive,
+                        KeepAliveTimeout = settings.KeepAlive * KeepAliveTimeoutIntervals,
+                    });
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or WebSocketException)
+                {
+                    return Results.Empty; // the consumer went away during the upgrade
+                }
+
+                using var _ = socket;
                 var relay = new EventRelay(settings.SendQueue);
                 var subscriber = system.ActorOf(EventRelayActor.Props(relay), $"events-{id}");
                 LogOpened(log, id, remote, query.Since, query.Incarnation, query.Types is null ? "all" : string.Join(",", query.Types));
