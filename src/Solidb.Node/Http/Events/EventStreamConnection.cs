@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Solidb.Cluster.Client;
@@ -51,7 +51,6 @@ public sealed class EventStreamConnection(WebSocket socket, EventRelay relay, Ev
     private readonly TaskCompletionSource<StreamEndReason> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _sendLimit = new();
-    private readonly ArrayBufferWriter<byte> _frame = new(1024);
     private long? _lastSeq;
     private long? _incarnation;
     private long _sent;
@@ -86,6 +85,14 @@ public sealed class EventStreamConnection(WebSocket socket, EventRelay relay, Ev
         return Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes ? reason : reason[..MaxCloseReasonBytes];
     }
 
+    /// <summary>
+    /// The events actor tells the same event object to every subscriber: it is serialized once, for all streams,
+    /// and the bytes live as long as the event does.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ClusterEvent, byte[]> Frames = new();
+
+    private static byte[] Serialize(ClusterEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, ClusterJson.Options);
+
     private void End(StreamEndReason reason)
     {
         if (!_end.TrySetResult(reason))
@@ -113,14 +120,8 @@ public sealed class EventStreamConnection(WebSocket socket, EventRelay relay, Ev
             {
                 while (!_stop.IsCancellationRequested && reader.TryRead(out var e))
                 {
-                    _frame.ResetWrittenCount();
-                    using (var json = new Utf8JsonWriter(_frame))
-                    {
-                        JsonSerializer.Serialize<ClusterEvent>(json, e, ClusterJson.Options);
-                    }
-
                     // Not _stop: a frame cut in half would abort the socket; the send gets the grace after the end.
-                    await socket.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _sendLimit.Token);
+                    await socket.SendAsync(Frames.GetValue(e, Serialize), WebSocketMessageType.Text, endOfMessage: true, _sendLimit.Token);
                     _lastSeq = e.Seq;
                     _incarnation = e.Incarnation;
                     _sent++;
