@@ -62,5 +62,10 @@ if (args.Length > 0 && args[0] == "heartbeats")
     return await HeartbeatRateHarness.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] is "events-fanout" or "events-stalled")
+{
+    return args[0] == "events-fanout" ? await EventsHarness.FanOut(args[1..]) : await EventsHarness.Stalled(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ClockBenchmarks).Assembly).Run(args);
 return 0;

@@ -15,6 +15,7 @@ public static class ClusterEndpoints
 
     public static void Map(WebApplication app)
     {
+        Events.EventStreamEndpoint.Map(app);
         app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
         app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
         app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
