@@ -12,8 +12,10 @@ public sealed record ContactPoint(string Host, int Port)
     public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>The receptionist of the node at this contact point: <c>akka.tcp://solidb@host:port/system/receptionist</c> (<c>akka.ssl.tcp</c> with TLS).</summary>
-    public string ReceptionistPath(bool tls) =>
-        $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{RemoteApiPaths.SystemName}@{this}{RemoteApiPaths.Receptionist}";
+    public string ReceptionistPath(bool tls) => ReceptionistPath(tls ? "akka.ssl.tcp" : "akka.tcp");
+
+    /// <summary>The receptionist under an explicit address protocol (with transport adapters, e.g. <c>akka.trttl.tcp</c>).</summary>
+    public string ReceptionistPath(string protocol) => $"{protocol}://{RemoteApiPaths.SystemName}@{this}{RemoteApiPaths.Receptionist}";
 
     /// <summary>Parses a comma-separated list; a <see cref="FormatException"/> names the first bad entry in one line.</summary>
     public static IReadOnlyList<ContactPoint> ParseList(string? text)

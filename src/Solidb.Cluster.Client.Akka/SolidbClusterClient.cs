@@ -17,6 +17,9 @@ public sealed record SolidbClusterClientOptions
     /// </summary>
     public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The nodes' Akka address protocol; null: <c>akka.ssl.tcp</c> when the service's system runs TLS, else <c>akka.tcp</c>. Set it only for transport adapters.</summary>
+    public string? AddressProtocol { get; init; }
+
     /// <summary>The actor name of the ClusterClient in the service's actor system.</summary>
     public string Name { get; init; } = "solidb-cluster-client";
 }
@@ -58,7 +61,8 @@ public sealed class SolidbClusterClient
         }
 
         var tls = system.Settings.Config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);
-        var contacts = contactPoints.Select(p => ActorPath.Parse(p.ReceptionistPath(tls))).ToHashSet();
+        var protocol = options.AddressProtocol ?? (tls ? "akka.ssl.tcp" : "akka.tcp");
+        var contacts = contactPoints.Select(p => ActorPath.Parse(p.ReceptionistPath(protocol))).ToHashSet();
         var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts.ToImmutableHashSet());
         var client = system.ActorOf(ClusterClient.Props(settings), options.Name);
         return new SolidbClusterClient(system, client, options);
