@@ -111,6 +111,9 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         }
 
         AdoptReportsOnUnmonitored(signals);
+
+        // Stats first: the supervisor's suspicion events carry the numbers of this evaluation.
+        Context.Parent.Tell(Stats());
         if (signals.Count > 0)
         {
             Context.Parent.Tell(new HealthSignals(signals.ToImmutable()));
@@ -120,8 +123,6 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         {
             ProbeIndirectly(target);
         }
-
-        Context.Parent.Tell(Stats());
     }
 
     private void Count(HealthSignal signal, PeerHealth? before)

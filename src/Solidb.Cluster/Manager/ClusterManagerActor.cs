@@ -27,6 +27,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private HealthStats _health = HealthStats.Empty;
     private IActorRef _detector = ActorRefs.Nobody;
     private IActorRef _election = ActorRefs.Nobody;
+    private Events.EventFeed _events = null!;
 
     public ClusterManagerActor(NodeContext node)
     {
@@ -39,7 +40,11 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));
         Receive<ClusterEvent.ReachableMember>(e => OnReachability(e.Member, unreachable: false));
         Receive<LeaderInfo>(info => Carry(_coordinator.LeaderChanged(info)));
-        Receive<HealthSignals>(m => Carry(_coordinator.Health(m.Signals)));
+        Receive<HealthSignals>(m =>
+        {
+            _events.Health(m, _health);
+            Carry(_coordinator.Health(m.Signals));
+        });
         Receive<HealthStats>(s => _health = s);
         Receive<Introduce>(OnIntroduce);
         Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(e => Carry(_coordinator.QuarantinedByPeer(AkkaMembers.HostPort(e.RemoteAddress))));
@@ -54,6 +59,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<SubscribeLeader>(m => Subscribe(Feed.Leader, m.Subscriber, new LeaderChanged(_coordinator.Leader)));
         Receive<UnsubscribeMembership>(m => Unsubscribe(Feed.Membership, m.Subscriber));
         Receive<UnsubscribeLeader>(m => Unsubscribe(Feed.Leader, m.Subscriber));
+        Receive<Events.SubscribeClusterEvents>(m => _events.Subscribe(m, StatusReport.Build(_node, _coordinator.Snapshot, _health, _coordinator.Leader)));
+        Receive<Events.UnsubscribeClusterEvents>(m => _events.Unsubscribe(m));
         Receive<Terminated>(t => _subscriptions.RemoveAll(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
         Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
@@ -73,6 +80,9 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             _node.Address, _node.HttpAddress, string.Join(", ", _akka.SeedNodes),
             _node.RejoinOnly ? " (rejoining: join only, never form a cluster)" : "");
         Context.ActorOf(ClockActor.Props(_node), ClockActor.Name);
+        var events = Context.ActorOf(Events.EventsActor.Props(_node), Events.EventsActor.Name);
+        _events = new Events.EventFeed(_node, events);
+        _node.Events.Use(events);
         Context.ActorOf(Bootstrap.BootstrapActor.Props(_node), Bootstrap.BootstrapActor.Name);
         _detector = Context.ActorOf(FailureDetectorActor.Props(_node), FailureDetectorActor.Name);
         _election = Context.ActorOf(ElectionActor.Props(_node), ElectionActor.Name);
@@ -129,6 +139,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     {
         foreach (var decision in decisions)
         {
+            _events.Observe(decision, () => _coordinator.Snapshot);
             switch (decision)
             {
                 case LogLine line:
@@ -138,7 +149,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
                     Publish(p.Snapshot);
                     break;
                 case PublishLeader l:
-                    Tell(Feed.Leader, new LeaderChanged(l.Leader));
+                    _subscriptions.Tell(Feed.Leader, new LeaderChanged(l.Leader));
                     break;
                 case IntroduceTo i:
                     (_akka.ManagerAt(i.Address) ?? (ICanTell)Self).Tell(_akka.Introduction(), Self);
@@ -172,15 +183,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         var message = new MembershipChanged(snapshot);
         _detector.Tell(message);
         _election.Tell(message);
-        Tell(Feed.Membership, message);
-    }
-
-    private void Tell(Feed feed, object message)
-    {
-        foreach (var subscriber in _subscriptions.Of(feed))
-        {
-            subscriber.Tell(message);
-        }
+        _subscriptions.Tell(Feed.Membership, message);
     }
 
     private void Subscribe(Feed feed, IActorRef subscriber, object current)

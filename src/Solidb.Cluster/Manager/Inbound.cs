@@ -76,10 +76,11 @@ public static class Inbound
             return true;
         }
 
+        node.Events.TimestampKeptOut(from, (long)Math.Round(rejected!.Offset.TotalMilliseconds));
         if (warn)
         {
             log.Warning("Kept the timestamp of a {0} from {1} out of the clock: {2} (further rejections are counted, logged at most every {3}s)",
-                message.GetType().Name, from, rejected!.Message, Clock.ClockGate.WarningInterval.TotalSeconds);
+                message.GetType().Name, from, rejected.Message, Clock.ClockGate.WarningInterval.TotalSeconds);
         }
 
         return true;

@@ -89,6 +89,9 @@ public sealed class NodeContext
     /// </summary>
     public bool RejoinOnly { get; private init; }
 
+    /// <summary>Where actors other than the supervisor report events (a timestamp kept out of the clock).</summary>
+    public Events.EventSink Events { get; } = new();
+
     /// <summary>The restarts of this process before this incarnation (the host's <see cref="RestartBudget"/>), for the status.</summary>
     public RestartHistory Restarts { get; private init; } = RestartHistory.None;
 

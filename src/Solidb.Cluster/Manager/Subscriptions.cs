@@ -23,6 +23,15 @@ public sealed class Subscriptions
 
     public IReadOnlyCollection<IActorRef> Of(Feed feed) => _feeds[feed];
 
+    /// <summary>Sends <paramref name="message"/> to every subscriber of <paramref name="feed"/>.</summary>
+    public void Tell(Feed feed, object message)
+    {
+        foreach (var subscriber in _feeds[feed])
+        {
+            subscriber.Tell(message);
+        }
+    }
+
     /// <summary>Adds the subscriber; true when it was on no feed before (the actor then watches it).</summary>
     public bool Add(Feed feed, IActorRef subscriber)
     {
