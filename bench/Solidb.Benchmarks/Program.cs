@@ -10,6 +10,7 @@ using Solidb.Benchmarks.Cluster;
 // `-- partial [runs]` partitions between real processes on network namespaces (root); `-- skew [minutes] [runs]` a real
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation;
+// `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -49,6 +50,11 @@ if (args.Length > 0 && args[0] == "partial")
 if (args.Length > 0 && args[0] == "skew")
 {
     return await SkewHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "remote")
+{
+    return await RemoteApiHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")
