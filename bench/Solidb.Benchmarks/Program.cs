@@ -11,6 +11,7 @@ using Solidb.Benchmarks.Cluster;
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
 // [rounds]` GET /_api/cluster/status req/s of a real node against an ASP.NET Core hello world in the same run;
+// `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -55,6 +56,11 @@ if (args.Length > 0 && args[0] == "skew")
 if (args.Length > 0 && args[0] == "status")
 {
     return await StatusThroughputHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "remote")
+{
+    return await RemoteApiHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

@@ -57,6 +57,9 @@ public static class NodeAkkaConfig
             // rounds of asking its seeds; forming (its other use) is ours, so it is the retry interval.
             .AppendLine($"akka.cluster.seed-node-timeout = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms")
             .AppendLine($"akka.cluster.retry-unsuccessful-join-after = {(long)s.Bootstrap.RetryJoinInterval.TotalMilliseconds}ms")
+            // The receptionist's pub-sub mediator serves this node only (its own node-id role): nodes
+            // never gossip mediator registries, so the wire guard refuses that gossip outright.
+            .AppendLine($"akka.cluster.pub-sub.role = {SolidbConfig.Quote(AkkaMembers.NodeIdRole(node.NodeId))}")
             .AppendLine("akka.remote.untrusted-mode = on")
             .AppendLine($"{Security.TrustedPaths.Key} = [{string.Join(", ", Security.TrustedPaths.For(layered).Select(SolidbConfig.Quote))}]");
         return ConfigurationFactory.ParseString(hocon.ToString()).WithFallback(layered);

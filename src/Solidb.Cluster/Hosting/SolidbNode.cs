@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 using Solidb.Cluster.Manager;
+using Solidb.Cluster.RemoteApi;
 
 namespace Solidb.Cluster.Hosting;
 
@@ -9,6 +11,11 @@ public static class SolidbNode
     public static IActorRef Start(ActorSystem system, NodeContext node)
     {
         Security.WireGuard.Register(system, node);
-        return system.ActorOf(ClusterManagerActor.Props(node), ClusterManagerActor.Name);
+        var manager = system.ActorOf(ClusterManagerActor.Props(node), ClusterManagerActor.Name);
+        // The remote actor API for services that are not members: one thin service actor behind
+        // the receptionist (/system/receptionist), which starts with the extension on every node.
+        var api = system.ActorOf(RemoteApiActor.Props(node, manager), RemoteApiActor.Name);
+        ClusterClientReceptionist.Get(system).RegisterService(api);
+        return manager;
     }
 }

@@ -29,6 +29,10 @@ public static class TrustedPaths
         $"/user/{ClusterManagerActor.Name}/{BootstrapActor.Name}",
         $"/user/{ClusterManagerActor.Name}/{ClockActor.Name}",
         $"/user/{ClusterManagerActor.Name}/{FailureDetectorActor.Name}",
+
+        // The remote actor API's receptionist: the only path open to services that are no members.
+        // Their requests reach /user/solidb-api through it (the mediator's Send), not by selection.
+        Client.Akka.RemoteApiPaths.Receptionist,
     ];
 
     /// <summary>The module's paths plus any a --config file lists (other services' actors); a file never replaces the module's.</summary>

@@ -35,6 +35,9 @@ public sealed class WireSerializersTests() : TestKit(ConfigurationFactory.ParseS
         [22] = typeof(GuardedSystemMessageSerializer),
         [36] = typeof(RefusedReliableDeliverySerializer),
         [ProtocolSerializer.SerializerId] = typeof(ProtocolSerializer),
+        [9] = typeof(GuardedPubSubSerializer),             // the remote API's receptionist: Send only
+        [15] = typeof(GuardedClusterClientSerializer),     // ClusterClient: GetContacts and Heartbeat only
+        [Solidb.Cluster.Client.Akka.RemoteApiSerializer.SerializerId] = typeof(Solidb.Cluster.RemoteApi.NodeRemoteApiSerializer),
     };
 
     private Serialization Serialization => Sys.Serialization;
@@ -83,6 +86,29 @@ public sealed class WireSerializersTests() : TestKit(ConfigurationFactory.ParseS
         ];
         Assert.Equal(Manifests(typeof(Akka.Cluster.Serialization.ClusterMessageSerializer)).Order(),
             ClusterManifests.Allowed.Concat(refusedCluster).Order());
+    }
+
+    [Fact]
+    public void Every_manifest_of_the_cluster_client_and_pub_sub_serializers_is_either_allowed_or_refused_on_purpose()
+    {
+        // Refused: answers to a client (Contacts, HeartbeatRsp, ReceptionistShutdown), the client's own
+        // envelopes and ticks, mediator gossip (Status, Delta), SendToAll, Publish and SendToOneSubscriber.
+        string[] refusedClient = ["A", "D", "E", "AA", "AB", "AC", "AD", "AE", "AF"];
+        Assert.Equal(Manifests(typeof(Akka.Cluster.Tools.Client.Serialization.ClusterClientMessageSerializer)).Order(),
+            ClusterClientManifests.Allowed.Concat(refusedClient).Order());
+        string[] refusedPubSub = ["A", "B", "D", "E", "F"];
+        Assert.Equal(Manifests(typeof(Akka.Cluster.Tools.PublishSubscribe.Serialization.DistributedPubSubMessageSerializer)).Order(),
+            ClusterClientManifests.AllowedPubSub.Concat(refusedPubSub).Order());
+
+        foreach (var manifest in refusedPubSub)
+        {
+            Assert.Throws<SerializationException>(() => ((SerializerWithStringManifest)ById(9)).FromBinary([], manifest));
+        }
+
+        foreach (var manifest in refusedClient)
+        {
+            Assert.Throws<SerializationException>(() => ((SerializerWithStringManifest)ById(15)).FromBinary([], manifest));
+        }
     }
 
     [Fact]
