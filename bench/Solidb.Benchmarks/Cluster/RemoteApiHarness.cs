@@ -40,9 +40,12 @@ internal static class RemoteApiHarness
             var echo = await service.ActorSelection($"{echoAddress}/user/echo").ResolveOne(TimeSpan.FromSeconds(5));
 
             var remote = await MeasureAsync(requests, () => client.GetStatusAsync());
+            var requester = service.ActorOf(Props.Create(() => new Requester(client.Client)));
+            var sameSender = await MeasureAsync(requests, () => requester.Ask<object>(GetClusterStatus.Instance, TimeSpan.FromSeconds(5)));
             var overHttp = await MeasureAsync(requests, () => http.GetStringAsync("/_api/cluster/status"));
             var plain = await MeasureAsync(requests, () => echo.Ask<ClusterStatusReply>(new ClusterStatusReply(connected), TimeSpan.FromSeconds(5)));
             Report("remote API GetClusterStatus (ClusterClient)", remote, plain);
+            Report("the same through one long-lived sender (one response tunnel)", sameSender, plain);
             Report("HTTP GET /_api/cluster/status", overHttp, plain);
             Report("plain Akka.Remote echo of the same status", plain, plain);
             return 0;
@@ -90,6 +93,21 @@ internal static class RemoteApiHarness
     private static void Report(string name, List<double> samples, List<double> baseline) =>
         Console.WriteLine($"{name}: {samples.Count} requests, p50 {Samples.Percentile(samples, 50):F3} ms, p99 {Samples.Percentile(samples, 99):F3} ms " +
             $"(p50 x{Samples.Percentile(samples, 50) / Samples.Percentile(baseline, 50):F2}, p99 x{Samples.Percentile(samples, 99) / Samples.Percentile(baseline, 99):F2} of the plain echo)");
+
+    /// <summary>Sends every request with itself as the sender, so the receptionist keeps one response tunnel for all of them.</summary>
+    private sealed class Requester : ReceiveActor
+    {
+        public Requester(IActorRef client)
+        {
+            IActorRef? waiting = null;
+            Receive<GetClusterStatus>(m =>
+            {
+                waiting = Sender;
+                client.Tell(SolidbClusterClient.ToService(m));
+            });
+            ReceiveAny(reply => waiting?.Tell(reply));
+        }
+    }
 
     private sealed class Echo : ReceiveActor
     {

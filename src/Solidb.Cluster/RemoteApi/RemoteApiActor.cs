@@ -10,8 +10,8 @@ namespace Solidb.Cluster.RemoteApi;
 
 /// <summary>
 /// <c>/user/solidb-api</c>: the remote actor-message API, registered with the node's
-/// ClusterClientReceptionist. Thin: checks each request's fields, asks the supervisor (status,
-/// leader) or the clock actor (timestamps) and answers in the flat contracts; event subscriptions
+/// ClusterClientReceptionist. Thin: checks each request's fields, reads the supervisor's published
+/// view (status, leader) or asks the clock actor (timestamps) and answers in the flat contracts; event subscriptions
 /// get one <see cref="EventRelay"/> each. Every request is answered (a refusal is a
 /// <see cref="RemoteApiError"/>, never a timeout); anything else is counted and dropped.
 /// </summary>
@@ -29,8 +29,9 @@ public sealed class RemoteApiActor : ReceiveActor
     {
         _node = node;
         _manager = manager;
-        Receive<Client.Akka.GetClusterStatus>(_ => Answer(_manager, Manager.GetClusterStatus.Instance));
-        Receive<Client.Akka.GetLeader>(_ => Answer(_manager, Election.GetLeader.Instance));
+        // Status and leader come from the supervisor's published view (StatusBoard), as the HTTP API serves them: no ask.
+        Receive<Client.Akka.GetClusterStatus>(_ => FromBoard(_node.Board.Status(_node), Manager.GetClusterStatus.Instance));
+        Receive<Client.Akka.GetLeader>(_ => FromBoard(_node.Board.Leader, Election.GetLeader.Instance));
         Receive<Client.Akka.GetTimestamp>(_ => Answer(Clock, new Protocol.GetTimestamp()));
         Receive<Client.Akka.ObserveTimestamp>(m => Valid(m), m => Answer(Clock, new Protocol.ObserveTimestamp(HlcTimestamp.Parse(m.Timestamp))));
         Receive<Client.Akka.SubscribeClusterEvents>(m => Valid(m), Subscribe);
@@ -44,6 +45,17 @@ public sealed class RemoteApiActor : ReceiveActor
         Akka.Actor.Props.Create(() => new RemoteApiActor(node, manager));
 
     private ActorSelection Clock => Context.ActorSelection(_manager.Path / ClockActor.Name);
+
+    private void FromBoard(object? published, object request)
+    {
+        if (published is null)
+        {
+            Answer(_manager, request); // the supervisor has not published yet: it answers once it runs
+            return;
+        }
+
+        Sender.Tell(RemoteApiReplies.From(published));
+    }
 
     private void Answer(ICanTell to, object request)
     {
