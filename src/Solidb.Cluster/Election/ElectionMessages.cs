@@ -48,3 +48,18 @@ public sealed record SubscribeLeader(IActorRef Subscriber);
 public sealed record UnsubscribeLeader(IActorRef Subscriber);
 
 public sealed record LeaderChanged(LeaderInfo Info);
+
+/// <summary>
+/// Ask <c>/user/solidb-cluster</c> to hand leadership over (etcd's move-leader, Raft's TimeoutNow):
+/// to <paramref name="To"/>, or to the most up-to-date live voter when null. The answer is a
+/// <see cref="LeadershipTransferResult"/>: accepted once the transfer has started on the leader
+/// (a follower forwards to the leader it knows), or refused with the reason (no leader, no quorum,
+/// not a live voter, a transfer already running). A transfer that does not complete within an
+/// election timeout is abandoned; safety is unchanged (the new leader needs a majority in a higher term).
+/// </summary>
+public sealed record TransferLeadership(NodeId? To);
+
+/// <param name="Accepted">The transfer started (or this node was asked to transfer to itself and already leads).</param>
+/// <param name="Reason">Why it was refused; what was started when accepted.</param>
+/// <param name="Target">The voter the leader hands over to, when accepted.</param>
+public sealed record LeadershipTransferResult(bool Accepted, string Reason, NodeId? Target);
