@@ -90,7 +90,7 @@ public sealed partial class ClockSkewProcessTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await readyBeforeVerdict).Code);
         await Until.Async(() => ReadinessAsync(skewed), r => r.Code == HttpStatusCode.ServiceUnavailable && r.Reason.Contains("clock"), Bound);
         await Until.Async(skewed.TryStatusAsync,
-            s => s is { } v && Clock(v) is { InSync: false } c && Math.Abs(c.OffsetToMajorityMs - offsetMs) <= ToleranceMs, Bound);
+            s => s is { } v && Clock(v) is { InSync: false, OffsetToMajorityMs: { } o } && Math.Abs(o - offsetMs) <= ToleranceMs, Bound);
         var word = offsetMs > 0 ? "ahead" : "behind";
         var line = await Until.Async(() => Task.FromResult(SkewLine().Match(skewed.StdOut + skewed.StdErr)),
             m => m.Success && m.Groups["dir"].Value == word, Bound);
@@ -125,10 +125,12 @@ public sealed partial class ClockSkewProcessTests
 
     private static string? Leader(JsonElement status) => status.GetProperty("leader").GetString();
 
-    private static (double OffsetToMajorityMs, bool InSync) Clock(JsonElement status)
+    /// <summary>The status' clock object; the offset is null until a peer answered (JSON null, not a number).</summary>
+    private static (double? OffsetToMajorityMs, bool InSync) Clock(JsonElement status)
     {
         var clock = status.GetProperty("clock");
-        return (clock.GetProperty("offset_to_majority_ms").GetDouble(), clock.GetProperty("in_sync").GetBoolean());
+        var offset = clock.GetProperty("offset_to_majority_ms");
+        return (offset.ValueKind == JsonValueKind.Number ? offset.GetDouble() : null, clock.GetProperty("in_sync").GetBoolean());
     }
 
     private static async Task<(HttpStatusCode Code, string Reason)> ReadinessAsync(SolidbProcess node)
