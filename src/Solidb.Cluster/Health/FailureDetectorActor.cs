@@ -111,7 +111,6 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
         }
 
         AdoptReportsOnUnmonitored(signals);
-
         // Stats first: the supervisor's suspicion events carry the numbers of this evaluation.
         Context.Parent.Tell(Stats());
         if (signals.Count > 0)
