@@ -1,4 +1,5 @@
 using Solidb.Cmd.Cli;
+using Solidb.Cmd.Output;
 
 // Ctrl-C cancels the command (cluster tail then exits 0) instead of killing the process mid-write.
 using var cancellation = new CancellationTokenSource();
@@ -8,4 +9,5 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
+CmdJsonContext.Install();
 return await CmdApp.RunAsync(args, Console.Out, Console.Error, !Console.IsOutputRedirected, Environment.GetEnvironmentVariable, cancellation.Token);
