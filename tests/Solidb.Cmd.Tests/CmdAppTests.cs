@@ -219,7 +219,7 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("leaving", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
-        Assert.Equal(["GET /_api/cluster/status bearer=-"], _node.Requests);
+        Assert.Equal([$"GET /_api/cluster/status bearer={FakeAdminNode.Token}"], _node.Requests);
         Assert.Equal($"POST /_api/cluster/leave bearer={FakeAdminNode.Token}", other.Requests.Single());
     }
 
@@ -254,6 +254,15 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
         var samples = JsonDocument.Parse(json).RootElement;
         Assert.Equal("solidb_members", samples[1].GetProperty("name").GetString());
         Assert.Equal("Active", samples[1].GetProperty("labels").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Reads_carry_the_token_only_when_a_token_file_is_configured()
+    {
+        await TestData.Run("cluster", "status", "--node", Node);
+        await TestData.Run("node", "metrics", "--node", Node, "--token-file", _tokenFile);
+
+        Assert.Equal(["GET /_api/cluster/status bearer=-", $"GET /metrics bearer={FakeAdminNode.Token}"], _node.Requests);
     }
 
     [Fact]

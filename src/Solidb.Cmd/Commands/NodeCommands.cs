@@ -22,11 +22,10 @@ public static class NodeCommands
         return ExitCodes.Ok;
     }
 
-    /// <summary>The exposition as served; with <c>--json</c> its samples. The token goes along when one is configured (reads may require it).</summary>
+    /// <summary>The exposition as served; with <c>--json</c> its samples.</summary>
     public static async Task<int> MetricsAsync(CommandContext ctx)
     {
-        var token = ctx.Globals.TokenFile is null ? null : ctx.Session.ReadToken("node metrics");
-        var (node, text) = await ctx.Session.GetTextAsync("metrics", token, ctx.Cancellation);
+        var (node, text) = await ctx.Session.GetTextAsync("metrics", ctx.Cancellation);
         if (!ctx.Out.Json)
         {
             ctx.Out.Writer.Write(text);

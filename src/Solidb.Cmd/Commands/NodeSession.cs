@@ -40,6 +40,12 @@ public sealed class NodeSession : IDisposable
         }
 
         _http = new HttpClient(handler) { Timeout = globals.Timeout, MaxResponseContentBufferSize = 4 << 20 };
+        if (globals.TokenFile is not null)
+        {
+            // A configured token goes along on reads too: a node with solidb.http.require-token-for-reads = on needs it.
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken("solidb-cmd"));
+        }
+
         Client = new ClusterHttpClient(globals.Nodes, httpClient: _http);
     }
 
@@ -133,19 +139,14 @@ public sealed class NodeSession : IDisposable
         throw Unreachable(targets, string.Join("; ", failures));
     }
 
-    /// <summary>GET of a text resource (<c>/metrics</c>) from the first node that can be reached; the token is sent when one is configured.</summary>
-    public async Task<(Uri Node, string Text)> GetTextAsync(string path, string? token, CancellationToken ct)
+    /// <summary>GET of a text resource (<c>/metrics</c>) from the first node that can be reached.</summary>
+    public async Task<(Uri Node, string Text)> GetTextAsync(string path, CancellationToken ct)
     {
         var failures = new List<string>();
         foreach (var node in _globals.Nodes)
         {
             var url = Combine(node, path);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            if (token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-
             HttpResponseMessage response;
             try
             {
