@@ -10,6 +10,10 @@
 #   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')
 #   certs [args]     make a CA and node certificates for mutual TLS (args go to solidb-certs, e.g.
 #                    -- --out certs --nodes node1,node2,node3 --hosts db1.example.com; see docs/security.md)
+#   cmd [args]       run solidb-cmd, the inspection CLI (args go to it, e.g. -- cluster show --node 127.0.0.1:6746;
+#                    its exit code passes through; docs/cli.md)
+#   pack             pack solidb-cmd as a .NET tool into artifacts/nupkg (install it with
+#                    dotnet tool install --tool-path DIR --add-source artifacts/nupkg Solidb.Cmd)
 # No param() block on purpose: a script with [Parameter] attributes is an advanced script, which
 # binds PowerShell's common parameters (-OutVariable, -Verbose, ...) by prefix, so a target's own
 # options such as --out or --node-id collided with them ("'' is ambiguous"). Everything after the
@@ -17,7 +21,7 @@
 $Target = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
 $Rest = [string[]]@(if ($args.Count -gt 1) { $args[1..($args.Count - 1)] })
 if ($Rest.Count -gt 0 -and $Rest[0] -eq '--') { $Rest = [string[]]@(if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] }) }
-$targets = @('build', 'test', 'run', 'cluster', 'bench', 'certs')
+$targets = @('build', 'test', 'run', 'cluster', 'bench', 'certs', 'cmd', 'pack')
 if ($targets -notcontains $Target) {
     [Console]::Error.WriteLine("build.ps1: error: unknown target '$Target' (expected one of: $($targets -join ', '))")
     exit 2
@@ -50,7 +54,7 @@ function Invoke-Test {
     New-Item -ItemType Directory -Force -Path $results | Out-Null
     $failedProjects = @()
     # The unit tests first, alone: their simulations keep both cores busy for about a minute.
-    foreach ($project in @('tests/Solidb.Cluster.Tests', 'tests/Solidb.Cluster.Client.Tests')) {
+    foreach ($project in @('tests/Solidb.Cluster.Tests', 'tests/Solidb.Cluster.Client.Tests', 'tests/Solidb.Cmd.Tests')) {
         $name = Split-Path $project -Leaf
         Write-Host "== $name" -ForegroundColor Cyan
         & dotnet @(Get-TestArguments $project $results)
@@ -120,6 +124,24 @@ function Invoke-Certs {
     exit $LASTEXITCODE
 }
 
+function Invoke-Cmd {
+    # Built first (its output shown only when the build fails), then run: 'dotnet run' would mix build lines into
+    # the tool's stdout, which scripts read (--json).
+    $log = & dotnet build (Join-Path $root 'src/Solidb.Cmd') -c Release -nologo -v quiet 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $log | ForEach-Object { [Console]::Error.WriteLine($_) }
+        exit 1
+    }
+    & dotnet (Join-Path $root 'src/Solidb.Cmd/bin/Release/net10.0/solidb-cmd.dll') @Rest
+    exit $LASTEXITCODE
+}
+
+function Invoke-Pack {
+    $out = Join-Path $root 'artifacts/nupkg'
+    Invoke-Dotnet @('pack', (Join-Path $root 'src/Solidb.Cmd'), '-c', 'Release', '-nologo', '-o', $out)
+    Write-Host "packed into $out; install: dotnet tool install --tool-path ~/.solidb-tools --add-source $out Solidb.Cmd"
+}
+
 switch ($Target) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
@@ -127,4 +149,6 @@ switch ($Target) {
     'cluster' { Invoke-Cluster }
     'bench' { Invoke-Bench }
     'certs' { Invoke-Certs }
+    'cmd' { Invoke-Cmd }
+    'pack' { Invoke-Pack }
 }

@@ -18,6 +18,11 @@ if (args.Length > 0 && args[0] == "throughput")
     return ThroughputHarness.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "cmd")
+{
+    return await CmdHarness.Run(args[1..]); // `-- cmd [runs]`: solidb-cmd cluster show wall time (JIT / ReadyToRun, TieredPGO on / off)
+}
+
 if (args.Length > 0 && args[0] == "startup")
 {
     return await StartupHarness.Run(args[1..]);
