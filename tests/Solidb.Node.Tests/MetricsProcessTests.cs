@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Solidb.Node.Tests.Harness;
+using Solidb.Node.Tests.Metrics;
+using Xunit;
+
+namespace Solidb.Node.Tests;
+
+/// <summary>GET /metrics of real processes: promtool accepts it, and it follows a follower's death.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class MetricsProcessTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_metrics_of_3_nodes_pass_promtool_and_show_a_killed_follower_suspected_then_failed()
+    {
+        await using var cluster = ProcessCluster.Start(3);
+        await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+
+        // Every node: valid for promtool, three Active members, one leader among them, round trips measured.
+        var scrapes = await Until.Async(() => Task.WhenAll(cluster.Nodes.Select(ScrapeAsync)),
+            all => all.All(s => s.Families.TryGetValue("solidb_heartbeat_round_trip_seconds", out var rtt) && rtt.Value(suffix: "_count") > 0
+                && s.Families["solidb_members"].Value("state", "Active") == 3), Bound);
+        foreach (var scrape in scrapes)
+        {
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", scrape.ContentType);
+            var (code, output) = await PromtoolAsync(scrape.Text);
+            Assert.True(code == 0, $"promtool check metrics failed ({code}): {output}\n{scrape.Text}");
+            Assert.Equal((3, 1), (scrape.Families["solidb_voters"].Value(), scrape.Families["solidb_failure_tolerance"].Value()));
+        }
+
+        Assert.Equal(1, scrapes.Sum(s => s.Families["solidb_is_leader"].Value()));
+        var leader = Array.FindIndex(scrapes, s => s.Families["solidb_is_leader"].Value() == 1);
+        var follower = Enumerable.Range(0, 3).First(i => i != leader);
+        var survivors = Enumerable.Range(0, 3).Where(i => i != follower).Select(i => cluster.Nodes[i]).ToList();
+        var missedBefore = scrapes[leader].Families["solidb_missed_heartbeats_total"].Value();
+
+        cluster.Nodes[follower].Kill();
+
+        // The members by state move through Unknown (suspicion lasts ~3 heartbeat intervals) and
+        // the counters move: suspicions raised, failures confirmed (by either survivor, or the
+        // other survivor downs it first), missed heartbeats.
+        var suspected = false;
+        var after = await Until.Async(async () =>
+        {
+            var all = await Task.WhenAll(survivors.Select(ScrapeAsync));
+            suspected |= all.Any(s => s.Families["solidb_members"].Value("state", "Unknown") + s.Families["solidb_members"].Value("state", "Failed") >= 1);
+            return all;
+        }, all => suspected && all.Sum(s => s.Families["solidb_failures_confirmed_total"].Value()) >= 1
+            && all.All(s => s.Families["solidb_members"].Value("state", "Active") == 2), Bound, TimeSpan.FromMilliseconds(100));
+
+        Assert.True(after.Sum(s => s.Families["solidb_suspicions_raised_total"].Value()) >= 1);
+        var leaderAfter = after[survivors.IndexOf(cluster.Nodes[leader])];
+        Assert.True(leaderAfter.Families["solidb_missed_heartbeats_total"].Value() > missedBefore);
+        Assert.Equal(1, leaderAfter.Families["solidb_is_leader"].Value());
+        foreach (var scrape in after)
+        {
+            var (code, output) = await PromtoolAsync(scrape.Text);
+            Assert.True(code == 0, $"promtool check metrics failed ({code}): {output}\n{scrape.Text}");
+        }
+    }
+
+    private sealed record Scrape(string Text, string? ContentType, Dictionary<string, Exposition.Family> Families);
+
+    private static async Task<Scrape> ScrapeAsync(SolidbProcess node)
+    {
+        using var response = await node.GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync();
+        return new Scrape(text, response.Content.Headers.ContentType?.ToString(), Exposition.Parse(text));
+    }
+
+    /// <summary>`promtool check metrics` on the exposition (stdin); .ci/run installs Debian's prometheus package for it.</summary>
+    private static async Task<(int Code, string Output)> PromtoolAsync(string exposition)
+    {
+        var start = new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("promtool is not on PATH (apt-get install -y --no-install-recommends prometheus; .ci/run does)", e);
+        }
+
+        using (process)
+        {
+            await process.StandardInput.WriteAsync(exposition);
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await stdout + await stderr);
+        }
+    }
+}
