@@ -18,9 +18,9 @@ public sealed class MetricsProcessTests
         await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
 
         // Every node: valid for promtool, three Active members, one leader among them, round trips measured.
-        var scrapes = await Until.Async(() => Task.WhenAll(cluster.Nodes.Select(ScrapeAsync)),
-            all => all.All(s => s.Families.TryGetValue("solidb_heartbeat_round_trip_seconds", out var rtt) && rtt.Value(suffix: "_count") > 0
-                && s.Families["solidb_members"].Value("state", "Active") == 3), Bound);
+        var scrapes = (await Until.Async(() => ScrapeAllAsync(cluster.Nodes),
+            all => all.All(s => s is not null && s.Families.TryGetValue("solidb_heartbeat_round_trip_seconds", out var rtt) && rtt.Value(suffix: "_count") > 0
+                && s.Families["solidb_members"].Value("state", "Active") == 3), Bound)).Select(s => s!).ToArray();
         foreach (var scrape in scrapes)
         {
             Assert.Equal("text/plain; version=0.0.4; charset=utf-8", scrape.ContentType);
@@ -41,13 +41,13 @@ public sealed class MetricsProcessTests
         // the counters move: suspicions raised, failures confirmed (by either survivor, or the
         // other survivor downs it first), missed heartbeats.
         var suspected = false;
-        var after = await Until.Async(async () =>
+        var after = (await Until.Async(async () =>
         {
-            var all = await Task.WhenAll(survivors.Select(ScrapeAsync));
-            suspected |= all.Any(s => s.Families["solidb_members"].Value("state", "Unknown") + s.Families["solidb_members"].Value("state", "Failed") >= 1);
+            var all = await ScrapeAllAsync(survivors);
+            suspected |= all.Any(s => s is not null && s.Families["solidb_members"].Value("state", "Unknown") + s.Families["solidb_members"].Value("state", "Failed") >= 1);
             return all;
-        }, all => suspected && all.Sum(s => s.Families["solidb_failures_confirmed_total"].Value()) >= 1
-            && all.All(s => s.Families["solidb_members"].Value("state", "Active") == 2), Bound, TimeSpan.FromMilliseconds(100));
+        }, all => suspected && all.All(s => s is not null) && all.Sum(s => s!.Families["solidb_failures_confirmed_total"].Value()) >= 1
+            && all.All(s => s!.Families["solidb_members"].Value("state", "Active") == 2), Bound, TimeSpan.FromMilliseconds(100))).Select(s => s!).ToList();
 
         Assert.True(after.Sum(s => s.Families["solidb_suspicions_raised_total"].Value()) >= 1);
         var leaderAfter = after[survivors.IndexOf(cluster.Nodes[leader])];
@@ -62,13 +62,21 @@ public sealed class MetricsProcessTests
 
     private sealed record Scrape(string Text, string? ContentType, Dictionary<string, Exposition.Family> Families);
 
-    private static async Task<Scrape> ScrapeAsync(SolidbProcess node)
+    /// <summary>Each node's scrape, null for a node that did not answer in time (a loaded machine); a malformed exposition throws.</summary>
+    private static Task<Scrape?[]> ScrapeAllAsync(IEnumerable<SolidbProcess> nodes) => Task.WhenAll(nodes.Select(async node =>
     {
-        using var response = await node.GetAsync("/metrics");
-        response.EnsureSuccessStatusCode();
-        var text = await response.Content.ReadAsStringAsync();
-        return new Scrape(text, response.Content.Headers.ContentType?.ToString(), Exposition.Parse(text));
-    }
+        try
+        {
+            using var response = await node.GetAsync("/metrics");
+            response.EnsureSuccessStatusCode();
+            var text = await response.Content.ReadAsStringAsync();
+            return new Scrape(text, response.Content.Headers.ContentType?.ToString(), Exposition.Parse(text));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }));
 
     /// <summary>`promtool check metrics` on the exposition (stdin); .ci/run installs Debian's prometheus package for it.</summary>
     private static async Task<(int Code, string Output)> PromtoolAsync(string exposition)
