@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Solidb.Benchmarks.Cluster;
 
 /// <summary>
-/// <c>-- metrics [scrapes] [members]</c>: the time of one <c>GET /metrics</c> (request sent to body read) on a member
+/// <c>-- metrics [scrapes] [members] [formation-seconds]</c>: the time of one <c>GET /metrics</c> (request sent to body read) on a member
 /// of a cluster of <c>members</c> (default 9) real Release solidb processes on loopback, against
 /// <c>GET /_api/cluster/status</c> on the same node in the same run: sequential requests alternating the two
 /// targets (a warm-up of 50 each first), p50/p99 of each and their ratio.
@@ -14,6 +14,7 @@ internal static class MetricsScrapeHarness
     {
         var scrapes = args.Length > 0 ? int.Parse(args[0]) : 500;
         var size = args.Length > 1 ? int.Parse(args[1]) : 9;
+        var formation = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 300);
         using var data = new TempDir("solidb-bench-metrics-");
         var ports = Enumerable.Range(0, size).Select(_ => (Port: NodeProcess.FreePort(), Http: NodeProcess.FreePort())).ToList();
         var peers = string.Join(",", ports.Select(p => $"127.0.0.1:{p.Port}"));
@@ -23,9 +24,9 @@ internal static class MetricsScrapeHarness
             var formed = Stopwatch.StartNew();
             while (!NodeProcess.OneLeaderAllActive(size, await Task.WhenAll(nodes.Select(n => n.StatusAsync()))))
             {
-                if (formed.Elapsed > TimeSpan.FromSeconds(120) || nodes.Any(n => n.HasExited))
+                if (formed.Elapsed > formation || nodes.Any(n => n.HasExited))
                 {
-                    Console.Error.WriteLine($"the {size} nodes did not agree on a leader with {size} Active members within 120 s");
+                    Console.Error.WriteLine($"the {size} nodes did not agree on a leader with {size} Active members within {formation.TotalSeconds} s");
                     return 1;
                 }
 
