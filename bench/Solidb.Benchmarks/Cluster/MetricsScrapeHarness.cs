@@ -12,6 +12,7 @@ internal static class MetricsScrapeHarness
 {
     public static async Task<int> Run(string[] args)
     {
+        // node1 is measured; the others only have to be members.
         var scrapes = args.Length > 0 ? int.Parse(args[0]) : 500;
         var size = args.Length > 1 ? int.Parse(args[1]) : 9;
         var formation = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 300);
@@ -22,11 +23,14 @@ internal static class MetricsScrapeHarness
         try
         {
             var formed = Stopwatch.StartNew();
-            while (!NodeProcess.OneLeaderAllActive(size, await Task.WhenAll(nodes.Select(n => n.StatusAsync()))))
+            // The measured node must see every member Active; a leader is not needed for the scrape's cost (on a loaded
+            // machine 9 processes may take long to settle on one), so it is only reported.
+            while (await nodes[0].StatusAsync() is not { } seen
+                   || seen.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "Active") != size)
             {
                 if (formed.Elapsed > formation || nodes.Any(n => n.HasExited))
                 {
-                    Console.Error.WriteLine($"the {size} nodes did not agree on a leader with {size} Active members within {formation.TotalSeconds} s");
+                    Console.Error.WriteLine($"node1 did not see {size} Active members within {formation.TotalSeconds} s");
                     return 1;
                 }
 
@@ -37,7 +41,8 @@ internal static class MetricsScrapeHarness
             using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
             var metricsUrl = $"http://{node.Host}:{node.HttpPort}/metrics";
             var statusUrl = $"http://{node.Host}:{node.HttpPort}/_api/cluster/status";
-            Console.WriteLine($"metrics scrape: {size} members formed in {formed.Elapsed.TotalSeconds:F1} s; {scrapes} sequential requests per target, " +
+            var leader = (await node.StatusAsync())?.GetProperty("leader").GetString() ?? "none";
+            Console.WriteLine($"metrics scrape: node1 saw {size} Active members after {formed.Elapsed.TotalSeconds:F1} s (leader {leader}); {scrapes} sequential requests per target, " +
                               $"alternating, {Environment.ProcessorCount} cores");
             for (var i = 0; i < 50; i++)
             {
