@@ -60,6 +60,32 @@ public sealed class MetricsProcessTests
         }
     }
 
+    [Fact]
+    public async Task Killing_the_leader_makes_the_new_leader_record_its_election_from_pre_vote_to_leader()
+    {
+        await using var cluster = ProcessCluster.Start(3);
+        await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+        var before = (await Until.Async(() => ScrapeAllAsync(cluster.Nodes), all => all.All(s => s?.Families.ContainsKey("solidb_is_leader") == true), Bound))
+            .Select(s => s!).ToArray();
+        var leader = Array.FindIndex(before, s => s.Families["solidb_is_leader"].Value() == 1);
+        var term = before[leader].Families["solidb_term"].Value();
+        var survivors = cluster.Nodes.Where((_, i) => i != leader).ToList();
+
+        cluster.Nodes[leader].Kill();
+
+        // A node that forms the cluster alone is a majority by itself and leads without asking anyone (nothing to
+        // record); the new leader here needs a survivor's vote: it pre-votes, stands and wins, and records how long.
+        var after = await Until.Async(() => ScrapeAllAsync(survivors),
+            all => all.Any(s => s is not null && s.Families["solidb_is_leader"].Value() == 1 && s.Families["solidb_term"].Value() > term), Bound);
+        var elected = after.Single(s => s is not null && s.Families["solidb_is_leader"].Value() == 1)!;
+        var durations = elected.Families["solidb_election_duration_seconds"];
+        Assert.True(durations.Value(suffix: "_count") >= 1 && durations.Value(suffix: "_sum") > 0, elected.Text);
+        Assert.True(elected.Families["solidb_pre_votes_started_total"].Value() >= 1);
+        Assert.True(elected.Families["solidb_elections_started_total"].Value() >= 1);
+        var (code, output) = await PromtoolAsync(elected.Text);
+        Assert.True(code == 0, $"promtool check metrics failed ({code}): {output}\n{elected.Text}");
+    }
+
     private sealed record Scrape(string Text, string? ContentType, Dictionary<string, Exposition.Family> Families);
 
     /// <summary>Each node's scrape, null for a node that did not answer in time (a loaded machine); a malformed exposition throws.</summary>
