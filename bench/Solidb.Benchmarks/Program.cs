@@ -12,6 +12,7 @@ using Solidb.Benchmarks.Cluster;
 // `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
 // [rounds]` GET /_api/cluster/status req/s of a real node against an ASP.NET Core hello world in the same run;
 // `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
+// `-- metrics [scrapes] [members] [formation-seconds]` GET /metrics p50/p99 on a member of 9 real processes against GET /_api/cluster/status;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
@@ -66,6 +67,11 @@ if (args.Length > 0 && args[0] == "status")
 if (args.Length > 0 && args[0] == "remote")
 {
     return await RemoteApiHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "metrics")
+{
+    return await MetricsScrapeHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

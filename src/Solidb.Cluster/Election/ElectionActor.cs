@@ -152,6 +152,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
             switch (output)
             {
                 case BroadcastVoteRequest b:
+                    _node.Metrics.VoteRequested();
                     if (b.PreVote)
                     {
                         _node.Counters.PreVoteStarted();
@@ -177,6 +178,11 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
                     SendTo(r.To, new VoteReply(_node.NodeId.Value, r.Term, r.Granted, r.PreVote, _node.Gate.Stamp()));
                     break;
                 case LeadershipChanged c:
+                    if (c.Leader is not null)
+                    {
+                        _node.Metrics.LeaderKnown();
+                    }
+
                     _log.Info("Leader: {0}, term {1}, quorum {2} (this node is {3})",
                         c.Leader?.ToString() ?? "none", c.Term, c.HasQuorum ? "yes" : "no", _state.Role);
                     Publish();

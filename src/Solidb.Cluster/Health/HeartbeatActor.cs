@@ -118,6 +118,11 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
 
         var trip = _roundTrips.Answered(from, m.Seq);
+        if (trip is { } measured)
+        {
+            _node.Metrics.HeartbeatRoundTrip(measured.Elapsed);
+        }
+
         if (trip is { SentWallMs: > 0 } t && m.WallMs > 0 && Inbound.SenderAddress(Sender) is { } address)
         {
             _node.WallOffsets.Record(address, t.SentWallMs, m.WallMs, t.Elapsed);

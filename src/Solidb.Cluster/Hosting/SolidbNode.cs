@@ -11,6 +11,7 @@ public static class SolidbNode
     public static IActorRef Start(ActorSystem system, NodeContext node)
     {
         Security.WireGuard.Register(system, node);
+        system.RegisterOnTermination(node.Metrics.Dispose);
         var manager = system.ActorOf(ClusterManagerActor.Props(node), ClusterManagerActor.Name);
         // The remote actor API for services that are not members: one thin service actor behind
         // the receptionist (/system/receptionist), which starts with the extension on every node.

@@ -30,6 +30,7 @@ public sealed class NodeContext
         WallOffsets = new WallClockOffsets(time, WallOffsetFreshness(settings));
         Clock = new IssuingClock(clock, () => ClockStatus);
         Events = new Events.EventHub(identity.Incarnation, settings.Events);
+        Metrics = new Metrics.ClusterMetrics(this);
     }
 
     private MemberDirectory _members;
@@ -95,6 +96,9 @@ public sealed class NodeContext
 
     /// <summary>This incarnation's event stream (log and subscribers), and where actors other than the supervisor report events.</summary>
     public Events.EventHub Events { get; }
+
+    /// <summary>This incarnation's instruments (meter <c>Solidb.Cluster</c>), disposed when its actor system terminates.</summary>
+    public Metrics.ClusterMetrics Metrics { get; }
 
     /// <summary>The restarts of this process before this incarnation (the host's <see cref="RestartBudget"/>), for the status.</summary>
     public RestartHistory Restarts { get; private init; } = RestartHistory.None;

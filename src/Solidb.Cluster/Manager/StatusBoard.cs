@@ -33,5 +33,8 @@ public sealed class StatusBoard
     /// <summary>The election's view now; null before the supervisor started.</summary>
     public LeaderInfo? Leader => Volatile.Read(ref _current)?.Leader;
 
+    /// <summary>The membership now (the metrics' members by state); null before the supervisor started.</summary>
+    public MembershipSnapshot? Membership => Volatile.Read(ref _current)?.Snapshot;
+
     private sealed record Entry(MembershipSnapshot Snapshot, HealthStats Health, LeaderInfo Leader);
 }

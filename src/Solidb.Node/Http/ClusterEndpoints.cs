@@ -16,6 +16,7 @@ public static class ClusterEndpoints
     public static void Map(WebApplication app)
     {
         Events.EventStreamEndpoint.Map(app);
+        Metrics.MetricsEndpoint.Map(app);
         app.MapGet("/_api/health", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
         app.MapGet("/_api/cluster/health/live", () => Results.Json(new HealthResponse("ok"), ClusterJson.Options));
         app.MapGet("/_api/cluster/health/ready", async (IRequiredActor<SolidbClusterActor> manager, NodeContext node, CancellationToken ct) =>
