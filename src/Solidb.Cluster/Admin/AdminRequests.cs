@@ -13,7 +13,9 @@ namespace Solidb.Cluster.Admin;
 /// forwarded request, and the leader's notice to the member it downs. The rules are
 /// <see cref="OperatorDown"/>'s; this class only carries them out (wire, Akka, data dir).
 /// </summary>
-internal sealed class AdminRequests(NodeContext node, AkkaSide akka, NodeCoordinator coordinator, ActorSystem system, ILoggingAdapter log)
+/// <param name="later">Sends a message to the supervisor itself after a delay (its keyed timers).</param>
+internal sealed class AdminRequests(NodeContext node, AkkaSide akka, NodeCoordinator coordinator, ActorSystem system, ILoggingAdapter log,
+    Action<object, TimeSpan> later)
 {
     /// <summary>How long a follower waits for the leader's answer to a forwarded down.</summary>
     public static readonly TimeSpan ForwardTimeout = TimeSpan.FromSeconds(3);
@@ -84,15 +86,32 @@ internal sealed class AdminRequests(NodeContext node, AkkaSide akka, NodeCoordin
         CoordinatedShutdown.Get(system).Run(new OperatorDownReason(line));
     }
 
-    /// <summary>Tells the member first (so it records the down and exits rather than restarts), then downs it in Akka.Cluster.</summary>
+    /// <summary>
+    /// Tells the member (it records the down, leaves gracefully and exits), and downs it in
+    /// Akka.Cluster only if it is still a member after an election timeout (it was hung or did
+    /// not get the notice). Downing at once would race the notice: a member that learns of its
+    /// Akka down first restarts and rejoins as after an automatic down.
+    /// </summary>
     private DownMemberResult Carry(MemberView member, NodeId via, string requestedBy, IActorRef self)
     {
         var leader = coordinator.Leader;
-        log.Info("Downing {0} at {1}: requested by the operator via {2} (from {3}); this node leads term {4} with a quorum",
-            member.NodeId, member.Address, via, requestedBy, leader.Term);
+        var grace = node.Settings.Election.TimeoutMax;
+        log.Info("Downing {0} at {1}: requested by the operator via {2} (from {3}); this node leads term {4} with a quorum; "
+            + "told it to record the down and leave, and downs it in {5} ms if it is still a member",
+            member.NodeId, member.Address, via, requestedBy, leader.Term, grace.TotalMilliseconds);
         akka.ManagerAt(member.Address)?.Tell(new OperatorDownNotice(node.NodeId.Value, member.NodeId.Value, leader.Term, via.Value, node.Gate.Stamp()), self);
-        akka.Down(new DownMember(member.NodeId, member.Address, member.Uid));
-        return new DownMemberResult(DownOutcome.Accepted, $"{member.NodeId} is downed by the leader {node.NodeId} in term {leader.Term}", node.NodeId);
+        later(new ConfirmOperatorDown(member), grace);
+        return new DownMemberResult(DownOutcome.Accepted, $"{member.NodeId} is told to record the down and leave, by the leader {node.NodeId} in term {leader.Term}", node.NodeId);
+    }
+
+    /// <summary>The grace after a notice ran out: a member still there (same incarnation) is downed in Akka.Cluster.</summary>
+    public void Confirm(ConfirmOperatorDown m)
+    {
+        if (coordinator.Snapshot.Find(m.Member.NodeId) is { } member && member.Uid == m.Member.Uid && !member.Downed)
+        {
+            log.Warning("{0} is still a member after the operator's down (no answer to the notice?): downing it in Akka.Cluster", member.NodeId);
+            akka.Down(new DownMember(member.NodeId, member.Address, member.Uid));
+        }
     }
 
     private void Forward(DownMemberRequest request, ForwardToLeader forward, IActorRef sender, IActorRef self)
@@ -132,3 +151,6 @@ internal sealed class AdminRequests(NodeContext node, AkkaSide akka, NodeCoordin
 
     private static string Truncate(string text) => text.Length <= WireFields.MaxText ? text : text[..WireFields.MaxText];
 }
+
+/// <summary>The supervisor to itself: the grace after an operator's down notice ran out.</summary>
+internal sealed record ConfirmOperatorDown(MemberView Member);
