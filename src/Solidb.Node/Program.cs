@@ -40,16 +40,28 @@ public static class Program
                 Console.Error.WriteLine($"solidb: warning: {warning}");
             }
             dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
+            if (Solidb.Cluster.Admin.OperatorDownRecord.StartRefusal(dataDir.Path) is { } downed)
+            {
+                return Fail(ExitUsage, downed);
+            }
+
+            var adminToken = Solidb.Cluster.Admin.AdminToken.Resolve(settings.Http, dataDir.Path);
 
             var rejoinOnly = false;
             var budget = new RestartBudget(settings.Restart, TimeProvider.System);
             while (true)
             {
                 await Task.Delay(NodeContext.ClockStartDelay(settings, dataDir, TimeProvider.System), TimeProvider.System);
-                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly, budget.History), layered, tls);
+                var (code, next) = await RunOnce(NodeContext.Create(settings, dataDir, TimeProvider.System, rejoinOnly, budget.History), layered, tls, adminToken);
                 if (!next.IsRestart)
                 {
                     return code;
+                }
+
+                // Akka's down can end the incarnation before the operator's down does: the record decides.
+                if (Solidb.Cluster.Admin.OperatorDownRecord.Read(dataDir.Path) is { } record)
+                {
+                    return Fail(Solidb.Cluster.Admin.OperatorDownRecord.ExitCode, Solidb.Cluster.Admin.OperatorDownRecord.ExitLine(dataDir.Path, record));
                 }
 
                 // A node that keeps ending its incarnations waits before the next one (solidb.restart).
@@ -109,9 +121,10 @@ public static class Program
     }
 
     /// <summary>One incarnation: host, actor system, HTTP. Returns the exit code and what follows.</summary>
-    private static async Task<(int Code, IncarnationEnd End)> RunOnce(NodeContext node, Akka.Configuration.Config layered, TlsMaterial? tls)
+    private static async Task<(int Code, IncarnationEnd End)> RunOnce(NodeContext node, Akka.Configuration.Config layered, TlsMaterial? tls,
+        Solidb.Cluster.Admin.AdminToken adminToken)
     {
-        await using var app = NodeHost.Build(node, layered, tls);
+        await using var app = NodeHost.Build(node, layered, tls, adminToken);
         try
         {
             await app.StartAsync();

@@ -79,7 +79,7 @@ public sealed class FailureDetectionProcessTests
         await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
         var leaving = cluster.Nodes[2];
 
-        var response = await leaving.PostAsync("/_api/cluster/leave");
+        var response = await leaving.AdminPostAsync("/_api/cluster/leave");
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(0, await leaving.WaitForExitAsync(Bound));

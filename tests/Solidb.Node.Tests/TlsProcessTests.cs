@@ -89,7 +89,7 @@ public sealed class TlsProcessTests : IDisposable
     [Fact]
     public async Task A_non_loopback_host_with_insecure_starts_and_warns_once()
     {
-        await using var node = SolidbProcess.Start(["--node-id", "n1", "--host", "0.0.0.0", "--insecure"], _dir.Sub("n1"));
+        await using var node = SolidbProcess.Start(["--node-id", "n1", "--host", "0.0.0.0", "--public-host", "127.0.0.1", "--insecure"], _dir.Sub("n1"));
 
         await Until.Async(node.TryStatusAsync, s => s?.GetProperty("state").GetString() == "Active", Bound);
 

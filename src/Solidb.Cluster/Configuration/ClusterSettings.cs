@@ -28,6 +28,7 @@ public sealed record ClusterSettings
     public TlsSettings Tls { get; init; } = new();
     public RestartSettings Restart { get; init; } = new();
     public EventsSettings Events { get; init; } = new();
+    public HttpSettings Http { get; init; } = new();
 
     /// <summary>The address other nodes use for this node.</summary>
     public PeerAddress Self => new(PublicHost, Port);
@@ -90,6 +91,7 @@ public sealed record ClusterSettings
             Tls = TlsSettings.From(r),
             Restart = RestartSettings.From(r),
             Events = EventsSettings.From(r),
+            Http = HttpSettings.From(r),
         };
 
         if (settings.Election.TimeoutMin <= 2 * settings.Health.HeartbeatInterval)
@@ -104,7 +106,14 @@ public sealed record ClusterSettings
             throw SettingsException.Invalid(r.Key("node.http-port"), settings.HttpPort, "must differ from solidb.node.port");
         }
 
-        return Security.TransportSecurity.Refusal(settings) is { } refusal ? throw new SettingsException(refusal) : settings;
+        if (Security.TransportSecurity.Refusal(settings) is { } refusal)
+        {
+            throw new SettingsException(refusal);
+        }
+
+        return AdvertisedHost.Refusal(host, settings.PublicHost, publicHost.Length > 0, peers) is { } unreachable
+            ? throw new SettingsException(unreachable)
+            : settings;
     }
 
     /// <summary>Self and every peer, sorted by (host, port): the deterministic seed order.</summary>

@@ -28,6 +28,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private IActorRef _detector = ActorRefs.Nobody;
     private IActorRef _election = ActorRefs.Nobody;
     private Events.EventFeed _events = null!;
+    private readonly Admin.AdminRequests _admin;
 
     public ClusterManagerActor(NodeContext node)
     {
@@ -35,6 +36,8 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         _akka = new AkkaSide(Context.System, node);
         _coordinator = new NodeCoordinator(node.NodeId, node.Time, node.Settings.Election, node.RejoinOnly, node.Counters,
             node.Settings.Clock, node.Settings.SeedOrder().Count, node.Settings.Health.MonitoredPeers);
+        _admin = new Admin.AdminRequests(node, _akka, _coordinator, Context.System, _log,
+            (message, delay) => Timers.StartSingleTimer(message, message, delay));
         Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(AkkaMembers.ObserveAll(s.Members))));
         Receive<ClusterEvent.IMemberEvent>(OnMember);
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));
@@ -67,6 +70,10 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<Events.UnsubscribeClusterEvents>(m => _events.Unsubscribe(m));
         Receive<Terminated>(t => _subscriptions.RemoveAll(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<Admin.DownMemberRequest>(m => _admin.Local(m, Sender, Self));
+        Receive<OperatorDownRequest>(m => _admin.Forwarded(m, Sender, Self));
+        Receive<OperatorDownNotice>(m => _admin.Notice(m, Sender));
+        Receive<Admin.ConfirmOperatorDown>(_admin.Confirm);
         Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
         Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));

@@ -88,6 +88,8 @@ public static class Restarts
         // without TLS): a new incarnation would fail the same way. (The reason type is internal.)
         { } r when r.GetType().Name == "TlsHandshakeFailureReason" => new(NextIncarnation.Exit, null,
             "a TLS handshake with a peer failed and Akka.Remote stopped the node (does every node use a certificate of the same CA, and TLS?); see the log"),
+        // The operator downed this live node: it stays out until the operator removes the record (docs/security.md).
+        Admin.OperatorDownReason d => new(NextIncarnation.Exit, null, d.Line, Admin.OperatorDownRecord.ExitCode),
         ClockSkewStopReason c => new(NextIncarnation.Exit, null, $"{c.Problem}; stopped (solidb.clock.on-skew = stop)", ClockSkewStopReason.Code),
         SelfRestartReason { Cause: RestartCause.JoinTimedOut } => new(NextIncarnation.Bootstrap, RestartCause.JoinTimedOut, null),
         // It was never part of an established cluster: the next incarnation takes part in the vote again.

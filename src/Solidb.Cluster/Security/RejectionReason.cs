@@ -38,6 +38,9 @@ public enum RejectionReason
 
     /// <summary>A TLS peer whose certificate does not chain to the configured CA, or no TLS at all.</summary>
     TlsHandshake,
+
+    /// <summary>An HTTP request to a token-protected endpoint without the admin token, with a wrong one, or from a browser (Origin).</summary>
+    Unauthorized,
 }
 
 public static class RejectionReasons
@@ -58,6 +61,7 @@ public static class RejectionReasons
         RejectionReason.UnknownMessage => "unknown_message",
         RejectionReason.Serialization => "serialization",
         RejectionReason.TlsHandshake => "tls_handshake",
+        RejectionReason.Unauthorized => "unauthorized",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -33,6 +33,10 @@ public static class WireFields
         FormationReply m => Seq(m.Seq, "seq") ?? Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.NodeId, "node_id"),
         FormationVoteRequest m => Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.Candidate, "candidate"),
         FormationVoteReply m => Wall(m.WallMs) ?? Round(m.Round) ?? Id(m.From, "from"),
+        OperatorDownRequest m => Id(m.From, "from") ?? Id(m.Target, "target"),
+        OperatorDownReply m => Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.Reason, "reason")
+            ?? (OperatorDownOutcomes.IsValid(m.Outcome) ? null : (RejectionReason.InvalidField, "outcome")),
+        OperatorDownNotice m => Term(m.Term) ?? Id(m.From, "from") ?? Id(m.Target, "target") ?? Id(m.RequestedVia, "requested_via"),
         _ => null,
     };
 

@@ -86,7 +86,7 @@ public sealed record CommandLine(bool Help, bool Version, IReadOnlyDictionary<No
         lines.Add($"  {"--version",-24} Print the version and exit.");
         lines.Add("");
         lines.Add("Example: solidb --cluster-peers \"node1:6745,node2:6745\" --node-id node3");
-        lines.Add("Exit codes: 0 after a graceful stop (SIGTERM, Ctrl-C), 1 on a runtime failure, 2 on bad input.");
+        lines.Add("Exit codes: 0 after a graceful stop (SIGTERM, Ctrl-C), 1 on a runtime failure, 2 on bad input, 4 after the operator downed it (docs/security.md).");
         return string.Join(Environment.NewLine, lines);
     }
 }

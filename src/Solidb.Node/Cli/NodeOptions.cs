@@ -37,6 +37,9 @@ public static class NodeOptions
     public static readonly NodeOption Insecure = new("--insecure", "SOLIDB_INSECURE", "solidb.tls.insecure", "",
         "Allow a non-loopback --host without TLS (unauthenticated cluster and HTTP traffic).", IsSwitch: true);
 
+    public static readonly NodeOption AdminTokenFile = new("--admin-token-file", "SOLIDB_ADMIN_TOKEN_FILE", "solidb.http.admin-token-file", "FILE",
+        "The admin endpoints' bearer token (content trimmed, at least 32 characters); the same file on every node. Default: generated once into DATA/admin-token (mode 0600).");
+
     public static IReadOnlyList<NodeOption> All { get; } =
-        [NodeId, ClusterPeers, Host, PublicHost, Port, HttpPort, DataDir, Config, LogLevel, TlsCert, TlsKey, TlsCa, HttpTls, Insecure];
+        [NodeId, ClusterPeers, Host, PublicHost, Port, HttpPort, DataDir, Config, LogLevel, TlsCert, TlsKey, TlsCa, HttpTls, Insecure, AdminTokenFile];
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Solidb.Cluster.Admin;
 using Solidb.Cluster.Hosting;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Security;
@@ -13,7 +14,8 @@ namespace Solidb.Node.Hosting;
 public static class NodeHost
 {
     /// <param name="tls">The node's TLS files (null: TLS off); HTTPS uses the same certificate when solidb.tls.http is on.</param>
-    public static WebApplication Build(NodeContext node, Config layered, TlsMaterial? tls = null)
+    /// <param name="adminToken">The admin endpoints' token (null: resolved from the settings, <see cref="AdminToken.Resolve"/>).</param>
+    public static WebApplication Build(NodeContext node, Config layered, TlsMaterial? tls = null, AdminToken? adminToken = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var bind = PortCheck.ResolveBindAddress(node.Settings.Host);
@@ -42,6 +44,8 @@ public static class NodeHost
             });
 
         builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(adminToken ?? AdminToken.Resolve(node.Settings.Http, node.Settings.DataDir));
+        builder.Services.AddSingleton<Http.Admin.AdminAudit>();
         builder.Services.AddAkka(NodeAkkaConfig.SystemName, (akka, _) => akka
             .ConfigureLoggers(l =>
             {

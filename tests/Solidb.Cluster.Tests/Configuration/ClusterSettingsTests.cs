@@ -101,8 +101,8 @@ public sealed class ClusterSettingsTests
     [Fact]
     public void Peers_are_read_from_a_list_or_a_comma_separated_string()
     {
-        var fromList = Parse("solidb.node.cluster-peers = [\"b:2\", \"a:1\"]");
-        var fromString = Parse("solidb.node.cluster-peers = \"b:2, a:1\"");
+        var fromList = Parse("solidb.node { public-host = c, cluster-peers = [\"b:2\", \"a:1\"] }");
+        var fromString = Parse("solidb.node { public-host = c, cluster-peers = \"b:2, a:1\" }");
 
         Assert.Equal(fromList.Peers, fromString.Peers);
         Assert.Equal([new PeerAddress("b", 2), new PeerAddress("a", 1)], fromList.Peers);

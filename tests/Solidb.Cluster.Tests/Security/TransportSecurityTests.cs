@@ -38,7 +38,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public void Insecure_lets_a_non_loopback_host_start_and_asks_for_a_warning()
     {
-        var settings = Parse("solidb.node.host = \"0.0.0.0\"\nsolidb.tls.insecure = on");
+        var settings = Parse("solidb.node { host = \"0.0.0.0\", public-host = db1 }\nsolidb.tls.insecure = on");
 
         Assert.Contains("--insecure", TransportSecurity.InsecureWarning(settings));
         Assert.Null(TransportSecurity.InsecureWarning(Parse("solidb.tls.insecure = on"))); // on loopback: nothing to warn about
@@ -47,7 +47,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public void TLS_lets_a_non_loopback_host_start_without_a_warning()
     {
-        var settings = Parse("solidb.node.host = \"0.0.0.0\"\nsolidb.tls { cert-file = a.crt, key-file = a.key, ca-file = ca.crt }");
+        var settings = Parse("solidb.node { host = \"0.0.0.0\", public-host = db1 }\nsolidb.tls { cert-file = a.crt, key-file = a.key, ca-file = ca.crt }");
 
         Assert.True(settings.Tls.Enabled);
         Assert.Null(TransportSecurity.InsecureWarning(settings));

@@ -141,6 +141,30 @@ public sealed class SolidbProcess : IAsyncDisposable
     public async Task<HttpResponseMessage> PostAsync(string path) =>
         await Http.PostAsync($"http://{Host}:{HttpPort}{path}", content: null);
 
+    /// <summary>The admin token this node generated into its data dir (a node started without --admin-token-file).</summary>
+    public string AdminToken => File.ReadAllText(Path.Combine(DataDir, "admin-token")).Trim();
+
+    /// <summary>A request with optional bearer token and extra headers (admin endpoint tests).</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, $"http://{Host}:{HttpPort}{path}");
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>POST with the node's generated admin token (leave, down, transfer).</summary>
+    public Task<HttpResponseMessage> AdminPostAsync(string path) => SendAsync(HttpMethod.Post, path, AdminToken);
+
     public void Signal(int signal) => Signals.Send(_process.Id, signal);
 
     public void Terminate() => Signal(Signals.SigTerm);

@@ -30,7 +30,8 @@ public static partial class EventStreamEndpoint
     /// <summary>A consumer that answers no ping within this many keep-alive intervals is dropped.</summary>
     public const int KeepAliveTimeoutIntervals = 3;
 
-    public static void Map(WebApplication app)
+    /// <returns>The endpoint, so the caller can protect it (<c>Admin.TokenAccess.RequireReadToken</c>).</returns>
+    public static RouteHandlerBuilder Map(WebApplication app)
     {
         var node = app.Services.GetRequiredService<NodeContext>();
         var settings = node.Settings.Events;
@@ -41,7 +42,7 @@ public static partial class EventStreamEndpoint
         long ids = 0;
 
         app.UseWebSockets();
-        app.MapGet(Path, async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, IHostApplicationLifetime lifetime) =>
+        return app.MapGet(Path, async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, IHostApplicationLifetime lifetime) =>
         {
             var remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
             if (!http.WebSockets.IsWebSocketRequest)
