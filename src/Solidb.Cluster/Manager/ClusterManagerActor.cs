@@ -67,6 +67,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<Events.UnsubscribeClusterEvents>(m => _events.Unsubscribe(m));
         Receive<Terminated>(t => _subscriptions.RemoveAll(t.ActorRef));
         Receive<LeaveCluster>(_ => Leave());
+        Receive<TransferLeadership>(m => _election.Forward(m));
         Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
         Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));
