@@ -11,6 +11,7 @@ using Solidb.Benchmarks.Cluster;
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
 // [rounds]` GET /_api/cluster/status req/s of a real node against an ASP.NET Core hello world in the same run;
+// `-- rolling [rounds]` a rolling restart of 3 real processes, leaderless time per stop with and without leadership transfer;
 // `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
@@ -61,6 +62,11 @@ if (args.Length > 0 && args[0] == "status")
 if (args.Length > 0 && args[0] == "remote")
 {
     return await RemoteApiHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "rolling")
+{
+    return await RollingRestartHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")
