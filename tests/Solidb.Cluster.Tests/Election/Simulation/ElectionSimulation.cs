@@ -185,6 +185,11 @@ internal sealed class ElectionSimulation
         var election = leader.Running;
         var before = Snapshot(election);
         var outputs = election.TransferLeadership(to, 2 * _health.HeartbeatInterval, out var result);
+        if (outputs.OfType<SendTimeoutNow>().FirstOrDefault() is { } now)
+        {
+            History.Transferred(Now, leader.Index, _index[now.To]);
+        }
+
         Input(leader, outputs, before, -1, 0);
         return result;
     }
