@@ -11,6 +11,7 @@ using Solidb.Benchmarks.Cluster;
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
 // [rounds]` GET /_api/cluster/status req/s of a real node against an ASP.NET Core hello world in the same run;
+// `-- rolling [rounds]` a rolling restart of 3 real processes, leaderless time per stop with and without leadership transfer;
 // `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
 // `-- metrics [scrapes] [members] [formation-seconds]` GET /metrics p50/p99 on a member of 9 real processes against GET /_api/cluster/status;
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
@@ -72,6 +73,11 @@ if (args.Length > 0 && args[0] == "remote")
 if (args.Length > 0 && args[0] == "metrics")
 {
     return await MetricsScrapeHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "rolling")
+{
+    return await RollingRestartHarness.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "heartbeats")

@@ -57,6 +57,9 @@ public sealed record ElectionSettings
     public TimeSpan RejoinAfter { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>A leader that leaves gracefully first hands leadership to a live voter (solidb.election.transfer-on-leave).</summary>
+    public bool TransferOnLeave { get; init; } = true;
+
     internal static ElectionSettings From(ConfigReader r)
     {
         var settings = new ElectionSettings
@@ -65,6 +68,7 @@ public sealed record ElectionSettings
             TimeoutMax = r.Duration("election.timeout-max", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5)),
             RejoinAfter = r.Duration("election.rejoin-after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             JoinTimeout = r.Duration("election.join-timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            TransferOnLeave = r.Bool("election.transfer-on-leave"),
         };
         return settings.TimeoutMax < settings.TimeoutMin
             ? throw SettingsException.Invalid(r.Key("election.timeout-max"), settings.TimeoutMax,

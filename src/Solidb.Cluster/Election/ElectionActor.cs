@@ -90,6 +90,8 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<HeartbeatAckObserved>(OnHeartbeatAckObserved);
         Receive<RequestVote>(OnRequestVote);
         Receive<VoteReply>(OnVoteReply);
+        Receive<TimeoutNow>(OnTimeoutNow);
+        Receive<TransferLeadership>(OnTransferLeadership);
         Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
@@ -105,7 +107,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (_node.Accept(m, m.Candidate, null, Sender, _log, out var candidate) && IsVoter(candidate, m) && ClockAllows(candidate, m))
         {
-            Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote));
+            Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote, m.Transfer));
         }
     }
 
@@ -115,6 +117,37 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         {
             Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote));
         }
+    }
+
+    /// <summary>A TimeoutNow counts only from a voter; the rules act on it only from the leader this node follows in that term.</summary>
+    private void OnTimeoutNow(TimeoutNow m)
+    {
+        if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m) && ClockAllows(from, m))
+        {
+            Handle(_state.OnTimeoutNow(from, m.Term));
+        }
+    }
+
+    /// <summary>
+    /// A transfer asked for in this process (the supervisor forwards it). The leader starts it; a
+    /// follower refuses, naming the leader it knows. Live: answered a heartbeat within two intervals.
+    /// </summary>
+    private void OnTransferLeadership(TransferLeadership m)
+    {
+        LeadershipTransferResult result;
+        if (_state.Role != ElectionRole.Leader)
+        {
+            result = new LeadershipTransferResult(false,
+                _state.Leader is { } leader ? $"this node is not the leader; ask the leader {leader}" : "this node knows no leader", null);
+        }
+        else
+        {
+            Handle(_state.TransferLeadership(m.To, 2 * _node.Settings.Health.HeartbeatInterval, out result));
+        }
+
+        _log.Info("Leadership transfer{0} asked by {1}: {2} ({3})", m.To is { } to ? $" to {to}" : "", Sender,
+            result.Accepted ? "accepted" : "refused", result.Reason);
+        Sender.Tell(result);
     }
 
     /// <summary>
@@ -162,10 +195,11 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
                         _node.Counters.ElectionStarted();
                     }
 
-                    _log.Info("{0} for term {1} among {2} voters", b.PreVote ? "Pre-vote" : "Election", b.Term, _state.Voters.Count);
+                    _log.Info("{0} for term {1} among {2} voters{3}", b.PreVote ? "Pre-vote" : "Election", b.Term, _state.Voters.Count,
+                        b.Transfer ? " (leadership transfer)" : "");
                     foreach (var voter in _state.Voters.Where(v => v != _node.NodeId))
                     {
-                        SendTo(voter, new RequestVote(_node.NodeId.Value, b.Term, b.PreVote, _node.Gate.Stamp()));
+                        SendTo(voter, new RequestVote(_node.NodeId.Value, b.Term, b.PreVote, _node.Gate.Stamp(), b.Transfer));
                     }
 
                     break;
@@ -176,6 +210,10 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
                     }
 
                     SendTo(r.To, new VoteReply(_node.NodeId.Value, r.Term, r.Granted, r.PreVote, _node.Gate.Stamp()));
+                    break;
+                case SendTimeoutNow t:
+                    _log.Info("Handing leadership of term {0} over to {1} (TimeoutNow)", t.Term, t.To);
+                    SendTo(t.To, new TimeoutNow(_node.NodeId.Value, t.Term, _node.Gate.Stamp()));
                     break;
                 case LeadershipChanged c:
                     if (c.Leader is not null)

@@ -13,7 +13,7 @@ namespace Solidb.Cluster.Election;
 /// them in through <see cref="OnHeartbeat"/> and <see cref="OnHeartbeatAck"/>.
 /// Single-threaded: the election actor owns it. Every input returns what to send or announce.
 /// </summary>
-public sealed class ElectionState
+public sealed partial class ElectionState
 {
     private readonly NodeId _self;
     private readonly ElectionSettings _settings;
@@ -131,6 +131,8 @@ public sealed class ElectionState
             {
                 StepDown(Term);
             }
+
+            AbandonLateTransfer(now, outputs);
         }
         else if (now >= _deadline)
         {
@@ -191,7 +193,8 @@ public sealed class ElectionState
         return Announce(before, []);
     }
 
-    public IReadOnlyList<ElectionOutput> OnVoteRequest(NodeId candidate, long term, bool preVote)
+    /// <param name="transfer">A campaign the leader asked for: in a term above this node's it gets past leader stickiness.</param>
+    public IReadOnlyList<ElectionOutput> OnVoteRequest(NodeId candidate, long term, bool preVote, bool transfer = false)
     {
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
@@ -203,7 +206,7 @@ public sealed class ElectionState
             return Announce(before, outputs);
         }
 
-        if (term < Term || HearsLiveLeader())
+        if (term < Term || (HearsLiveLeader() && !(transfer && term > Term)))
         {
             outputs.Add(new SendVoteReply(candidate, Term, Granted: false, PreVote: false));
             return Announce(before, outputs);
@@ -292,7 +295,7 @@ public sealed class ElectionState
         outputs.Add(new BroadcastVoteRequest(Term + 1, PreVote: true));
     }
 
-    private void StartElection(List<ElectionOutput> outputs)
+    private void StartElection(List<ElectionOutput> outputs, bool transfer = false)
     {
         if (!_vote.TrySave(Term + 1, _self, _vote.KnownVoters))
         {
@@ -313,7 +316,7 @@ public sealed class ElectionState
             return;
         }
 
-        outputs.Add(new BroadcastVoteRequest(Term, PreVote: false));
+        outputs.Add(new BroadcastVoteRequest(Term, PreVote: false, transfer));
     }
 
     private void BecomeLeader()
@@ -349,6 +352,7 @@ public sealed class ElectionState
 
         Role = ElectionRole.Follower;
         _quorum = false;
+        _transfer = null;
         ResetDeadline();
     }
 

@@ -17,8 +17,11 @@ public enum ElectionRole
 /// <summary>Something the election rules want done: a message to send or a change to announce.</summary>
 public abstract record ElectionOutput;
 
-/// <summary>Ask every other voter for a (pre-)vote.</summary>
-public sealed record BroadcastVoteRequest(long Term, bool PreVote) : ElectionOutput;
+/// <summary>Ask every other voter for a (pre-)vote; <paramref name="Transfer"/> marks a campaign the leader asked for (TimeoutNow).</summary>
+public sealed record BroadcastVoteRequest(long Term, bool PreVote, bool Transfer = false) : ElectionOutput;
+
+/// <summary>Leader -> the transfer target: "stand for election now" (Raft's TimeoutNow), in the leader's term.</summary>
+public sealed record SendTimeoutNow(NodeId To, long Term) : ElectionOutput;
 
 /// <summary>Answer a (pre-)vote request.</summary>
 public sealed record SendVoteReply(NodeId To, long Term, bool Granted, bool PreVote) : ElectionOutput;

@@ -38,7 +38,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         _detector = detector;
         _election = election;
         _roundTrips = new RoundTrips(node.Time);
-        Receive<ElectionView>(v => _view = v);
+        Receive<ElectionView>(OnElectionView);
         Receive<MonitorPeers>(OnMonitorPeers);
         Receive<Beat>(_ => SendHeartbeats());
         Receive<Heartbeat>(OnHeartbeat);
@@ -71,6 +71,17 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
     {
         base.PostRestart(reason);
         Context.Parent.Tell(WiringRequest.Instance);
+    }
+
+    /// <summary>A new leader heartbeats at once, so every voter learns of it now rather than at the next interval.</summary>
+    private void OnElectionView(ElectionView view)
+    {
+        var elected = view.IsLeader && !(_view.IsLeader && _view.Term == view.Term);
+        _view = view;
+        if (elected)
+        {
+            SendHeartbeats();
+        }
     }
 
     private void OnMonitorPeers(MonitorPeers m)

@@ -13,6 +13,7 @@ public static class SolidbNode
         Security.WireGuard.Register(system, node);
         system.RegisterOnTermination(node.Metrics.Dispose);
         var manager = system.ActorOf(ClusterManagerActor.Props(node), ClusterManagerActor.Name);
+        Election.LeaveHandOver.Register(system, node, manager);
         // The remote actor API for services that are not members: one thin service actor behind
         // the receptionist (/system/receptionist), which starts with the extension on every node.
         var api = system.ActorOf(RemoteApiActor.Props(node, manager), RemoteApiActor.Name);

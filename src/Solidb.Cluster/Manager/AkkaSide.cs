@@ -98,7 +98,12 @@ internal sealed class AkkaSide(ActorSystem system, NodeContext node)
 
     public static bool GossipPushSupported => SendGossipTo is not null;
 
-    public void Leave() => _cluster.Leave(_cluster.SelfAddress);
+    /// <summary>
+    /// Leaves through CoordinatedShutdown, as SIGTERM does, so that its phases run in order: the
+    /// leadership hand-over (before-cluster-shutdown), then cluster-leave (Leaving, removed), then
+    /// the end of the incarnation (the process exits 0).
+    /// </summary>
+    public void Leave() => CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
 
     public void Subscribe(IActorRef subscriber) => _cluster.Subscribe(subscriber, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
         typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));

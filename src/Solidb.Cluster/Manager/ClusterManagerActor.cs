@@ -74,6 +74,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<OperatorDownRequest>(m => _admin.Forwarded(m, Sender, Self));
         Receive<OperatorDownNotice>(m => _admin.Notice(m, Sender));
         Receive<Admin.ConfirmOperatorDown>(_admin.Confirm);
+        Receive<TransferLeadership>(m => _election.Forward(m));
         Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
         Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));

@@ -27,6 +27,7 @@ public static class WireFields
             ?? (Enum.IsDefined(m.Signal) ? null : (RejectionReason.InvalidField, "signal")),
         RequestVote m => Term(m.Term) ?? Id(m.Candidate, "candidate"),
         VoteReply m => Term(m.Term) ?? Id(m.From, "from"),
+        TimeoutNow m => Term(m.Term) ?? Id(m.From, "from"),
         Introduce m => Id(m.NodeId, "node_id") ?? Text(m.HttpAddress, "http_address") ?? Text(m.Version, "version")
             ?? (m.Incarnation > 0 ? null : (RejectionReason.InvalidField, "incarnation")),
         FormationQuery m => Seq(m.Seq, "seq") ?? Wall(m.WallMs) ?? Id(m.From, "from"),

@@ -77,6 +77,13 @@ public sealed class ClusterSettingsTests
         Assert.Equal(key, Invalid(hocon).Key);
 
     [Fact]
+    public void Transfer_on_leave_is_on_by_default_and_takes_only_on_or_off()
+    {
+        Assert.True(ClusterSettings.FromConfig(SolidbConfig.Reference).Election.TransferOnLeave);
+        Assert.Equal("solidb.election.transfer-on-leave", Invalid("solidb.election.transfer-on-leave = maybe").Key);
+    }
+
+    [Fact]
     public void Http_port_must_differ_from_the_remote_port()
     {
         var e = Invalid("solidb.node { port = 7000, http-port = 7000 }");

@@ -31,6 +31,8 @@ public sealed class ProtocolSerializerTests()
             new Introduce("node-1", -3, 42, "http://127.0.0.1:6746", "0.1.0", stamp),
             new Heartbeat("node-1", -5, 9, 3, true, stamp, stamp),
             new RequestVote("node-1", 4, true, stamp),
+            new RequestVote("node-1", 5, false, stamp, Transfer: true),
+            new TimeoutNow("node-2", 4, stamp),
             new VoteReply("node-2", 4, false, true, stamp),
             new HeartbeatAck("node-2", 5, 9, 3, stamp),
             new ProbeRequest("a", "b", 1, "akka.tcp://solidb@127.0.0.1:1", 2, stamp),

@@ -58,6 +58,9 @@ internal sealed record Violation(TimeSpan At, ViolationKind Kind, string Message
 /// is bounded by the caller (a systematic collision, e.g. timeouts that are not random, would
 /// show as many).</item>
 /// </list>
+/// A leadership transfer (<see cref="Transferred"/>) leaves a short gap between the old leader
+/// stepping down and the new one known; checks within <see cref="SplitVoteGrace"/> after one are
+/// skipped (a transfer campaign that fails is followed by a normal round), later ones count as usual.
 /// Plus anything the driver reports through <see cref="Violation(TimeSpan, string)"/>.
 /// Observations and environment changes must be recorded in time order.
 /// </summary>
@@ -78,6 +81,7 @@ internal sealed class ElectionHistory
     private static readonly TimeSpan LivenessStep = TimeSpan.FromSeconds(1);
 
     private readonly int _nodes;
+    private readonly List<TimeSpan> _transfers = [];
     private readonly List<Observation> _observations = [];
     private readonly List<Environment> _environment = [];
     private readonly List<Violation> _violations = [];
@@ -167,6 +171,13 @@ internal sealed class ElectionHistory
 
     public void Violation(TimeSpan at, string message) => Add(at, ViolationKind.Other, message);
 
+    /// <summary>The leader started a leadership transfer to <paramref name="target"/>.</summary>
+    public void Transferred(TimeSpan at, int leader, int target)
+    {
+        _transfers.Add(at);
+        Changed(at, $"{Name(leader)} transfers leadership to {Name(target)}");
+    }
+
     /// <summary>A miss the driver explains by a stated limit of the design: tolerated, counted.</summary>
     public void KnownLimit(TimeSpan at, string message) => Add(at, ViolationKind.KnownLimit, message);
 
@@ -201,7 +212,8 @@ internal sealed class ElectionHistory
             }
 
             LivenessChecks++;
-            if (failedWindows.Contains(since) || Members(majority).Any(n => state[n] is { Role: ElectionRole.Leader, HasQuorum: true }))
+            if (failedWindows.Contains(since) || Members(majority).Any(n => state[n] is { Role: ElectionRole.Leader, HasQuorum: true })
+                || _transfers.Any(t => t <= at && at - t < SplitVoteGrace))
             {
                 continue;
             }

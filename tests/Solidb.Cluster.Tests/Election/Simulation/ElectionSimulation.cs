@@ -158,6 +158,11 @@ internal sealed class ElectionSimulation
             });
         }
 
+        foreach (var transfer in plan.Transfers ?? [])
+        {
+            At(transfer.At, () => Transfer(transfer.To is { } to ? _ids[to] : null));
+        }
+
         _crashAfterVote = plan.CrashAfterVote;
         _faultsUntil = plan.QuietFrom;
         At(plan.QuietFrom, () =>
@@ -167,6 +172,26 @@ internal sealed class ElectionSimulation
                 Restart(node.Index);
             }
         });
+    }
+
+    /// <summary>Asks whichever node leads (highest term) to transfer leadership, as the supervisor would; live: heard within two heartbeats.</summary>
+    public LeadershipTransferResult? Transfer(NodeId? to)
+    {
+        if (Leaders.OrderByDescending(n => n.Running.Term).FirstOrDefault() is not { } leader)
+        {
+            return null;
+        }
+
+        var election = leader.Running;
+        var before = Snapshot(election);
+        var outputs = election.TransferLeadership(to, 2 * _health.HeartbeatInterval, out var result);
+        if (outputs.OfType<SendTimeoutNow>().FirstOrDefault() is { } now)
+        {
+            History.Transferred(Now, leader.Index, _index[now.To]);
+        }
+
+        Input(leader, outputs, before, -1, 0);
+        return result;
     }
 
     /// <summary>Processes every event up to and including <paramref name="until"/>, then sets the clock there.</summary>
@@ -384,10 +409,13 @@ internal sealed class ElectionSimulation
                 Input(node, election.OnHeartbeatAck(from, m.Term), before, -1, 0);
                 break;
             case MessageKind.VoteRequest:
-                Input(node, election.OnVoteRequest(from, m.Term, m.Flag), before, m.From, m.FromIncarnation);
+                Input(node, election.OnVoteRequest(from, m.Term, m.Flag, m.Transfer), before, m.From, m.FromIncarnation);
                 break;
             case MessageKind.VoteReply:
                 Input(node, election.OnVoteReply(from, m.Term, m.Granted, m.Flag), before, -1, 0);
+                break;
+            case MessageKind.TimeoutNow:
+                Input(node, election.OnTimeoutNow(from, m.Term), before, -1, 0);
                 break;
         }
     }
@@ -431,7 +459,7 @@ internal sealed class ElectionSimulation
                         if (to != node.Index)
                         {
                             Send(new SimMessage(MessageKind.VoteRequest, node.Index, node.Incarnation, to, _nodes[to].Incarnation,
-                                request.Term, request.PreVote, false, default));
+                                request.Term, request.PreVote, false, default) { Transfer = request.Transfer });
                         }
                     }
 
@@ -446,6 +474,10 @@ internal sealed class ElectionSimulation
                         CrashRightAfter(node.Index);
                     }
 
+                    break;
+                case SendTimeoutNow now:
+                    var recipient = _index[now.To];
+                    Send(new SimMessage(MessageKind.TimeoutNow, node.Index, node.Incarnation, recipient, _nodes[recipient].Incarnation, now.Term, false, false, default));
                     break;
                 case LeadershipChanged changed:
                     announced++;
@@ -485,12 +517,17 @@ internal sealed class ElectionSimulation
         HeartbeatAck,
         VoteRequest,
         VoteReply,
+        TimeoutNow,
         LayerMessage,
     }
 
     /// <summary>A message; <see cref="Flag"/> is "from the leader" on heartbeats and "pre-vote" on votes.</summary>
     private readonly record struct SimMessage(MessageKind Kind, int From, int FromIncarnation, int To, int ToIncarnation,
-        long Term, bool Flag, bool Granted, HlcTimestamp ElectedAt);
+        long Term, bool Flag, bool Granted, HlcTimestamp ElectedAt)
+    {
+        /// <summary>On a vote request: a campaign the leader asked for (TimeoutNow).</summary>
+        public bool Transfer { get; init; }
+    }
 
     private readonly record struct SimEvent(EventKind Kind, int Node, int Incarnation, SimMessage Message, Action? Action);
 }

@@ -8,6 +8,9 @@ internal sealed record CrashFault(int Node, TimeSpan Down, TimeSpan Up);
 /// <summary>At <paramref name="At"/>, whichever node leads (highest term) goes down for <paramref name="DownFor"/>.</summary>
 internal sealed record LeaderCrashFault(TimeSpan At, TimeSpan DownFor);
 
+/// <summary>At <paramref name="At"/>, whichever node leads (highest term) is asked to transfer leadership to node <paramref name="To"/>, or to the voter it picks.</summary>
+internal sealed record TransferFault(TimeSpan At, int? To);
+
 /// <summary>From <paramref name="At"/> on, the network behaves as <paramref name="Conditions"/> says.</summary>
 internal sealed record NetworkFault(TimeSpan At, NetworkConditions Conditions);
 
@@ -26,7 +29,8 @@ internal sealed record FaultPlan(
     IReadOnlyList<NetworkFault> Network,
     IReadOnlyList<CrashFault> Crashes,
     IReadOnlyList<LeaderCrashFault> LeaderCrashes,
-    double CrashAfterVote = 0)
+    double CrashAfterVote = 0,
+    IReadOnlyList<TransferFault>? Transfers = null)
 {
     public string Describe()
     {
@@ -45,6 +49,11 @@ internal sealed record FaultPlan(
         foreach (var c in LeaderCrashes)
         {
             text.AppendLine($"  the leader crashes at {ElectionHistory.Time(c.At)} for {ElectionHistory.Time(c.DownFor)}");
+        }
+
+        foreach (var t in Transfers ?? [])
+        {
+            text.AppendLine($"  the leader is asked at {ElectionHistory.Time(t.At)} to transfer leadership to {(t.To is { } to ? ElectionHistory.Name(to) : "the voter it picks")}");
         }
 
         if (CrashAfterVote > 0)
@@ -134,6 +143,17 @@ internal static class Nemesis
 
         return new FaultPlan(nodes, duration, quietFrom, network, crashes, leaderCrashes, crashAfterVote);
     }
+
+    /// <summary>
+    /// Up to three leadership transfers during the faults, to a random node (itself included) or to
+    /// the voter the leader picks. Drawn after the rest of the plan, so a seed's other faults stay as
+    /// they were before transfers existed.
+    /// </summary>
+    public static IReadOnlyList<TransferFault> DrawTransfers(Random random, FaultPlan plan) =>
+        Enumerable.Range(0, random.Next(4))
+            .Select(_ => new TransferFault(Seconds(random, 3, plan.QuietFrom.TotalSeconds), random.Next(2) == 0 ? null : random.Next(plan.NodeCount)))
+            .OrderBy(t => t.At)
+            .ToList();
 
     private static int[] RandomSplit(Random random, int nodes)
     {

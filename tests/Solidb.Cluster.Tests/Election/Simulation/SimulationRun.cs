@@ -43,6 +43,7 @@ internal sealed class SimulationRun
         var random = new Random(seed);
         var plan = Nemesis.Draw(random, duration ?? DefaultDuration, QuietTail);
         var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()), election, openStore: openStore);
+        plan = plan with { Transfers = Nemesis.DrawTransfers(random, plan) };
         simulation.Schedule(plan);
         simulation.RunUntil(plan.Duration);
         simulation.History.Finish(plan.Duration);

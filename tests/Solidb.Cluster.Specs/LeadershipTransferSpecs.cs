@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Solidb.Cluster.Election;
+using Solidb.Cluster.Manager;
+using Solidb.Cluster.Membership;
+using Solidb.Cluster.Specs.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Solidb.Cluster.Specs;
+
+/// <summary>
+/// Leadership transfer over real Akka.Remote with the shipped timings (election timeout 3-4.5 s):
+/// a leader that leaves gracefully hands over first, so the others agree on a new leader well
+/// before any of them could have timed out.
+/// </summary>
+[Collection(SpecCollection.Name)]
+public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(output: output)
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Below the minimum election timeout (3 s): without a transfer nobody could even have stood by then.</summary>
+    private static readonly TimeSpan HandOverBound = TimeSpan.FromMilliseconds(2500);
+
+    private static async Task<(NodeId Leader, long Term)?> AgreedLeader(IEnumerable<ClusterNode> group)
+    {
+        var statuses = await Task.WhenAll(group.Select(n => n.StatusAsync()));
+        var leaders = statuses.Select(s => (s.Election.Leader, s.Election.Term)).Distinct().ToList();
+        return leaders is [({ } leader, var term)] && statuses.All(s => s.Election.HasQuorum) ? (leader, term) : null;
+    }
+
+    private async Task<(InProcessCluster Cluster, int LeaderIndex, long Term)> StartWithLeader()
+    {
+        var cluster = InProcessCluster.Start(3);
+        await AwaitConditionAsync(async () => await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+        var (leader, term) = (await AgreedLeader(cluster.Nodes))!.Value;
+        return (cluster, cluster.Nodes.ToList().FindIndex(n => n.Context.NodeId == leader), term);
+    }
+
+    [Fact]
+    public async Task A_leader_that_leaves_gracefully_hands_over_and_the_others_agree_on_a_new_leader_at_once()
+    {
+        var (cluster, leaderIndex, term) = await StartWithLeader();
+        await using var _ = cluster;
+        var leaving = cluster[leaderIndex];
+        var others = cluster.Nodes.Where((_, i) => i != leaderIndex).ToList();
+
+        var watch = Stopwatch.StartNew();
+        leaving.Manager.Tell(LeaveCluster.Instance, ActorRefs.NoSender);
+
+        await AwaitConditionAsync(async () => await AgreedLeader(others) is { } l && l.Term > term, Converge, Poll);
+        var agreedAfter = watch.Elapsed;
+        var (newLeader, newTerm) = (await AgreedLeader(others))!.Value;
+        Output.WriteLine($"{leaving.NodeId} left; {newLeader} leads term {newTerm} on both others after {agreedAfter.TotalMilliseconds:0} ms");
+        Assert.True(agreedAfter < HandOverBound, $"the others agreed on a new leader only after {agreedAfter.TotalMilliseconds:0} ms");
+        Assert.Equal(term + 1, newTerm); // one transfer campaign, no pre-vote and no split vote
+
+        // And the leave completes: the old leader ends, the others drop it and keep their leader.
+        await leaving.System.WhenTerminated.WaitAsync(Converge);
+        await AwaitConditionAsync(async () => (await others[0].StatusAsync()).Members.Length == 2, Converge, Poll);
+        Assert.Equal((newLeader, newTerm), (await AgreedLeader(others))!.Value);
+    }
+
+    [Fact]
+    public async Task A_transfer_on_demand_makes_the_named_voter_leader_and_a_follower_refuses_naming_the_leader()
+    {
+        var (cluster, leaderIndex, term) = await StartWithLeader();
+        await using var _ = cluster;
+        var leader = cluster[leaderIndex];
+        var target = cluster[(leaderIndex + 2) % 3];
+        var follower = cluster[(leaderIndex + 1) % 3];
+
+        var refused = await follower.Manager.Ask<LeadershipTransferResult>(new TransferLeadership(null), TimeSpan.FromSeconds(5));
+        Assert.False(refused.Accepted);
+        Assert.Contains($"ask the leader {leader.NodeId}", refused.Reason);
+
+        var result = await leader.Manager.Ask<LeadershipTransferResult>(new TransferLeadership(target.Context.NodeId), TimeSpan.FromSeconds(5));
+        Assert.True(result.Accepted, result.Reason);
+        Assert.Equal(target.Context.NodeId, result.Target);
+
+        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is { } l && l.Term > term, HandOverBound, Poll);
+        Assert.Equal((target.Context.NodeId, term + 1), (await AgreedLeader(cluster.Nodes))!.Value);
+    }
+}
