@@ -78,43 +78,12 @@ public readonly struct HlcTimestamp : IEquatable<HlcTimestamp>, IComparable<HlcT
             : throw new FormatException($"'{text}' is not an HLC timestamp; expected 16 lowercase hex digits, '-', 8 lowercase hex digits.");
     }
 
+    /// <summary>The text form is the client library's (<see cref="Client.HlcText"/>): one spelling, one parser.</summary>
     public static bool TryParse(string? text, out HlcTimestamp result)
     {
-        result = default;
-        if (text is null || text.Length != TextLength || text[16] != '-')
-        {
-            return false;
-        }
-
-        if (!TryParseHex(text.AsSpan(0, 16), out var physical) || !TryParseHex(text.AsSpan(17), out var logical))
-        {
-            return false;
-        }
-
-        result = new HlcTimestamp(physical, (uint)logical);
-        return true;
-    }
-
-    private static bool TryParseHex(ReadOnlySpan<char> digits, out ulong value)
-    {
-        value = 0;
-        foreach (var c in digits)
-        {
-            int nibble = c switch
-            {
-                >= '0' and <= '9' => c - '0',
-                >= 'a' and <= 'f' => c - 'a' + 10,
-                _ => -1,
-            };
-            if (nibble < 0)
-            {
-                return false;
-            }
-
-            value = (value << 4) | (uint)nibble;
-        }
-
-        return true;
+        var parsed = Client.HlcText.TryParse(text, out var t);
+        result = parsed ? new HlcTimestamp(t.Physical, t.Logical) : default;
+        return parsed;
     }
 
     public int CompareTo(HlcTimestamp other)
