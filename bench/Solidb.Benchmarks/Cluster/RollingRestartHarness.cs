@@ -26,7 +26,18 @@ internal static class RollingRestartHarness
         {
             foreach (var mode in new[] { "off", "on" })
             {
-                foreach (var (wasLeader, ms) in await Round(mode))
+                List<(bool WasLeader, double Ms)> stops;
+                try
+                {
+                    stops = await Round(mode);
+                }
+                catch (TimeoutException e)
+                {
+                    Console.WriteLine($"round {round} transfer-on-leave={mode}: {e.Message} (round skipped)");
+                    continue;
+                }
+
+                foreach (var (wasLeader, ms) in stops)
                 {
                     Console.WriteLine($"round {round} transfer-on-leave={mode}: SIGTERM of a {(wasLeader ? "leader" : "follower")}, leaderless {ms:F0} ms");
                     (wasLeader ? leaderStops : followerStops)[mode].Add(ms);
