@@ -72,40 +72,17 @@ internal sealed class CaCertificateValidator
         }
 
         using var certificate = new X509Certificate2(presentedCertificate);
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(_roots);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        policy.VerificationTime = _time.GetUtcNow().UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-        if (presented is not null)
+        switch (CaChain.Check(certificate, presented, _roots, _time.GetUtcNow(), out var detail))
         {
-            foreach (var element in presented.ChainElements.Skip(1))
-            {
-                policy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        if (!chain.Build(certificate))
-        {
-            var problems = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct();
-            reason = $"certificate '{certificate.Subject}' does not chain to the configured CA ({string.Join(", ", problems)})";
-            return false;
-        }
-
-        var root = chain.ChainElements[^1].Certificate;
-        if (!_roots.Any(r => r.RawData.AsSpan().SequenceEqual(root.RawData)))
-        {
-            reason = $"certificate '{certificate.Subject}' chains to '{root.Subject}', which is not the configured CA";
-            return false;
-        }
-
-        if (chain.ChainElements.Count < 2)
-        {
-            reason = $"certificate '{certificate.Subject}' is a CA certificate, not a node certificate";
-            return false;
+            case CaChainProblem.NoChain:
+                reason = $"certificate '{certificate.Subject}' does not chain to the configured CA ({detail})";
+                return false;
+            case CaChainProblem.OtherRoot:
+                reason = $"certificate '{certificate.Subject}' chains to '{detail}', which is not the configured CA";
+                return false;
+            case CaChainProblem.CaItself:
+                reason = $"certificate '{certificate.Subject}' is a CA certificate, not a node certificate";
+                return false;
         }
 
         reason = "";
