@@ -15,11 +15,12 @@ public sealed class EventFeed(NodeContext node, IActorRef events)
 {
     private readonly EventSource _source = new(node.NodeId);
 
-    public void Observe(Decision decision, MembershipSnapshotSource current) => Record(decision switch
+    /// <param name="members">The supervisor's current membership (names the members a clock verdict is about).</param>
+    public void Observe(Decision decision, Membership.MembershipSnapshot members) => Record(decision switch
     {
         PublishMembership p => _source.Membership(p.Snapshot),
         PublishLeader l => _source.Leader(l.Leader),
-        PublishClock c => _source.Clock(c.Status, current(), a => node.WallOffsets.Of(a)?.OffsetMs),
+        PublishClock c => _source.Clock(c.Status, members, a => node.WallOffsets.Of(a)?.OffsetMs),
         _ => [],
     });
 
@@ -38,6 +39,3 @@ public sealed class EventFeed(NodeContext node, IActorRef events)
         }
     }
 }
-
-/// <summary>The supervisor's current membership snapshot, read when a clock verdict needs member names.</summary>
-public delegate Membership.MembershipSnapshot MembershipSnapshotSource();

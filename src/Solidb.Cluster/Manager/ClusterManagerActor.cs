@@ -148,7 +148,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     {
         foreach (var decision in decisions)
         {
-            _events.Observe(decision, () => _coordinator.Snapshot);
+            _events.Observe(decision, _coordinator.Snapshot);
             switch (decision)
             {
                 case LogLine line:
