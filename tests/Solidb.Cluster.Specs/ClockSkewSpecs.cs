@@ -98,6 +98,7 @@ public sealed class ClockSkewSpecs(ITestOutputHelper output) : TestKit(output: o
         {
             var status = await restarted.StatusAsync();
             Assert.True(status.Clock!.InSync, status.Clock.Problem);
+            Assert.Null(status.Clock.Problem); // trusted, not only in sync: a majority agreed with it, so it issues timestamps
             Assert.Equal(NodeState.Active, status.State);
             Assert.True(status.Election.HasQuorum);
             // Its own introduction (stamped by that HLC) was accepted: it knows its own HTTP address.
