@@ -47,6 +47,22 @@ function Get-TestArguments([string]$project, [string]$results) {
         '--logger', "trx;LogFileName=$name.trx", '--logger', 'console;verbosity=normal', '--results-directory', $results) + $Rest)
 }
 
+# The failed tests again, last, with the first lines of their messages: a CI log is often read
+# from its tail only, far below where the test runner printed the failure.
+function Write-FailedTests([string]$results) {
+    foreach ($trx in Get-ChildItem -Path $results -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        $xml = [xml](Get-Content $trx.FullName)
+        foreach ($r in @($xml.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq 'Failed' })) {
+            Write-Host "FAILED $($r.testName) [$($r.duration)]" -ForegroundColor Red
+            $message = [string]$r.Output.ErrorInfo.Message
+            $stack = [string]$r.Output.ErrorInfo.StackTrace
+            foreach ($line in @(($message -split "`n") | Select-Object -First 12) + @(($stack -split "`n") | Select-Object -First 6)) {
+                Write-Host "    $($line.TrimEnd())"
+            }
+        }
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
     $results = Join-Path $root 'artifacts/test-results'
@@ -91,6 +107,7 @@ function Invoke-Test {
         $skipped += [int]$counters.total - [int]$counters.executed # VSTest counts a skipped test as not executed, not in notExecuted
     }
     if ($failedProjects.Count -gt 0) { Write-Host "Failing projects: $($failedProjects -join ', ')" -ForegroundColor Red }
+    Write-FailedTests $results
     Write-Host "tests: $passed passed, $failed failed, $skipped skipped"
     if ($failedProjects.Count -gt 0 -or $failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
