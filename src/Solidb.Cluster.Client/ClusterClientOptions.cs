@@ -13,6 +13,13 @@ public sealed record ClusterClientOptions
     /// </summary>
     public string? CaCertificateFile { get; init; }
 
+    /// <summary>
+    /// The node's admin token, sent as <c>Authorization: Bearer</c> on every request: a node started with
+    /// <c>solidb.http.require-token-for-reads = on</c> answers reads only with it. Null: no header.
+    /// Ignored for a caller's own HttpClient (set its default headers instead).
+    /// </summary>
+    public string? BearerToken { get; init; }
+
     /// <summary>The time certificates are checked against (default the system's).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

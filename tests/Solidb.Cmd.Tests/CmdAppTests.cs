@@ -153,13 +153,14 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task An_admin_command_without_a_token_file_is_a_usage_error_and_sends_nothing()
+    public async Task An_admin_command_without_a_token_file_goes_without_a_token_and_the_401_says_where_the_token_goes()
     {
-        var (code, _, stderr) = await TestData.Run("cluster", "down", "n3", "--node", Node);
+        var (code, stdout, stderr) = await TestData.Run("cluster", "down", "n3", "--node", Node);
 
-        Assert.Equal(ExitCodes.Usage, code);
-        AssertOneErrorLine(stderr, "--token-file");
-        Assert.Empty(_node.Requests);
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        Assert.Empty(stdout);
+        AssertOneErrorLine(stderr, "401 Unauthorized: missing or wrong admin token (an admin command: give the admin token's file with --token-file");
+        Assert.Equal("POST /_api/cluster/members/n3/down bearer=-", _node.Requests.Single());
     }
 
     [Fact]
@@ -177,11 +178,12 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
     public async Task The_token_file_may_come_from_the_environment()
     {
         var env = new Dictionary<string, string> { ["SOLIDB_ADMIN_TOKEN_FILE"] = _tokenFile };
+        _node.Status = TestData.Status(leader: "n1");
 
         var (code, _, _) = await TestData.Run(env, "cluster", "transfer-leadership", "n2", "--node", Node);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal($"POST /_api/cluster/leader/transfer?to=n2 bearer={FakeAdminNode.Token}", _node.Requests.Single());
+        Assert.Equal($"POST /_api/cluster/leader/transfer?to=n2 bearer={FakeAdminNode.Token}", _node.Requests.Last());
     }
 
     [Fact]
@@ -201,12 +203,27 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
     public async Task No_quorum_is_exit_1_with_the_reason()
     {
         _node.NoQuorum = true;
+        _node.Status = TestData.Status(leader: null);
 
         var (code, _, stderr) = await TestData.Run("cluster", "transfer-leadership", "--node", Node, "--token-file", _tokenFile);
 
         Assert.Equal(ExitCodes.CheckFailed, code);
         AssertOneErrorLine(stderr, "409 Conflict: this node has no quorum: 1 of 3 voters reachable");
-        Assert.Equal($"POST /_api/cluster/leader/transfer bearer={FakeAdminNode.Token}", _node.Requests.Single());
+        Assert.Equal($"POST /_api/cluster/leader/transfer bearer={FakeAdminNode.Token}", _node.Requests.Last());
+    }
+
+    [Fact]
+    public async Task Transfer_leadership_through_a_follower_posts_to_the_leaders_http_address()
+    {
+        await using var leader = await FakeAdminNode.StartAsync();
+        _node.Status = TestData.Status(leader: "n2", members: [TestData.Member("n1", MemberState.Active, http: Node), TestData.Member("n2", MemberState.Active, http: leader.Url.ToString())]);
+
+        var (code, stdout, _) = await TestData.Run("cluster", "transfer-leadership", "n1", "--node", Node, "--token-file", _tokenFile);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("status=transferred to=n1", stdout);
+        Assert.Equal([$"GET /_api/cluster/status bearer={FakeAdminNode.Token}"], _node.Requests);
+        Assert.Equal($"POST /_api/cluster/leader/transfer?to=n1 bearer={FakeAdminNode.Token}", leader.Requests.Single());
     }
 
     [Fact]

@@ -83,6 +83,52 @@ public sealed class CmdProcessTests
     }
 
     [Fact]
+    public async Task Admin_commands_need_the_token_and_move_leadership_down_a_member_and_make_one_leave()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Path);
+        var tokenFile = dir.Sub("admin-token");
+        await File.WriteAllTextAsync(tokenFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+        await using var cluster = ProcessCluster.Start(3, "--admin-token-file", tokenFile);
+        await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+        var first = await cluster.Nodes[0].StatusAsync();
+        var (leader, term) = (first.GetProperty("leader").GetString()!, first.GetProperty("term").GetInt64());
+        int IndexOf(string id) => int.Parse(id["node".Length..]) - 1;
+        var followers = Enumerable.Range(0, 3).Select(ProcessCluster.NodeIdOf).Where(id => id != leader).ToList();
+        var (heir, downed) = (followers[0], followers[1]);
+        string At(string id) => Node(cluster.Nodes[IndexOf(id)]);
+
+        // Without the token: the node's 401, one line, exit 1, and nothing happens.
+        var (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "down", downed, "--node", At(heir));
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        AssertOneErrorLine(stderr);
+        Assert.Contains("401 Unauthorized", stderr);
+        Assert.Contains("--token-file", stderr);
+
+        // Transfer asked through a follower: the command goes to the leader, and the heir leads in a higher term.
+        (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "transfer-leadership", heir, "--node", At(downed), "--token-file", tokenFile);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("status=transferring", stdout);
+        await Until.Async(cluster.StatusesAsync,
+            all => all.All(s => s?.GetProperty("leader").GetString() == heir && s.Value.GetProperty("term").GetInt64() > term), Bound);
+
+        // Down through the old leader, now a follower: forwarded to the heir; the downed process ends with exit 4.
+        (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "down", downed, "--node", At(leader), "--token-file", tokenFile);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"status=downed node_id={downed}", stdout);
+        Assert.Equal(4, await cluster.Nodes[IndexOf(downed)].WaitForExitAsync(Bound));
+
+        // Leave of a named member, asked through another: that member leaves and exits 0.
+        (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "leave", leader, "--node", At(heir), "--token-file", tokenFile);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("status=leaving", stdout);
+        Assert.Equal(0, await cluster.Nodes[IndexOf(leader)].WaitForExitAsync(Bound));
+        await Until.Async(cluster.Nodes[IndexOf(heir)].TryStatusAsync,
+            s => s?.GetProperty("members").GetArrayLength() == 1 && s.Value.GetProperty("leader").GetString() == heir, Bound);
+    }
+
+    [Fact]
     public async Task Every_error_path_is_one_line_with_its_exit_code()
     {
         var refused = $"127.0.0.1:{FreePorts.Next()}";

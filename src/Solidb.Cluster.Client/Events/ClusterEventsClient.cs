@@ -172,6 +172,11 @@ public sealed class ClusterEventsClient
         socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
         socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
         socket.Options.CollectHttpResponseDetails = true;
+        if (_options.BearerToken is { } token)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
         if (_validator is not null)
         {
             socket.Options.RemoteCertificateValidationCallback = _validator.Validate;

@@ -18,6 +18,12 @@ public sealed record ClusterEventsOptions
     /// </summary>
     public string? CaCertificateFile { get; init; }
 
+    /// <summary>
+    /// The node's admin token, sent as <c>Authorization: Bearer</c> with each upgrade request: a node started with
+    /// <c>solidb.http.require-token-for-reads = on</c> streams only with it. Null: no header.
+    /// </summary>
+    public string? BearerToken { get; init; }
+
     /// <summary>How long opening one connection may take (default 5 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -49,6 +49,11 @@ public sealed class ClusterHttpClient : IDisposable
         }
 
         _http = new HttpClient(handler) { Timeout = options.Timeout, MaxResponseContentBufferSize = MaxBodyBytes };
+        if (options.BearerToken is { } token)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         _ownsHttp = true;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Solidb.Cluster.Client.Models;
 using Solidb.Cmd.Cli;
 
 namespace Solidb.Cmd.Commands;
@@ -12,23 +13,15 @@ public static class AdminCommands
     /// <summary>Without a node, the node asked leaves; with one, that member's own HTTP address (from the status) is asked.</summary>
     public static async Task<int> LeaveAsync(CommandContext ctx)
     {
-        var token = ctx.Session.ReadToken("cluster leave");
         IReadOnlyList<Uri> targets = ctx.Session.Nodes;
         if (ctx.Argument(0) is { } node)
         {
             CheckNodeId(node);
             var status = await ctx.Session.StatusAsync(ctx.Cancellation);
-            var member = status.Members.FirstOrDefault(m => m.NodeId == node)
-                ?? throw new CheckFailedException($"{node} is not a member (as seen by {status.NodeId}: {string.Join(", ", status.Members.Select(m => m.NodeId))})");
-            if (member.HttpAddress is not { } http || !Uri.TryCreate(http, UriKind.Absolute, out var url))
-            {
-                throw new CheckFailedException($"{node} has not announced its HTTP address yet (as seen by {status.NodeId}); run leave against it with --node");
-            }
-
-            targets = [url];
+            targets = [HttpAddressOf(status, node, "leave")];
         }
 
-        var (answered, body) = await ctx.Session.PostAsync(targets, "_api/cluster/leave", token, ctx.Cancellation);
+        var (answered, body) = await ctx.Session.PostAsync(targets, "_api/cluster/leave", ctx.Cancellation);
         Print(ctx, answered, body);
         return ExitCodes.Ok;
     }
@@ -36,8 +29,7 @@ public static class AdminCommands
     public static async Task<int> DownAsync(CommandContext ctx)
     {
         var node = CheckNodeId(ctx.Argument(0)!);
-        var token = ctx.Session.ReadToken("cluster down");
-        var (answered, body) = await ctx.Session.PostAsync(ctx.Session.Nodes, $"_api/cluster/members/{Uri.EscapeDataString(node)}/down", token, ctx.Cancellation);
+        var (answered, body) = await ctx.Session.PostAsync(ctx.Session.Nodes, $"_api/cluster/members/{Uri.EscapeDataString(node)}/down", ctx.Cancellation);
         Print(ctx, answered, body);
         return ExitCodes.Ok;
     }
@@ -45,11 +37,26 @@ public static class AdminCommands
     public static async Task<int> TransferLeadershipAsync(CommandContext ctx)
     {
         var to = ctx.Argument(0) is { } n ? CheckNodeId(n) : null;
-        var token = ctx.Session.ReadToken("cluster transfer-leadership");
         var path = "_api/cluster/leader/transfer" + (to is null ? "" : "?to=" + Uri.EscapeDataString(to));
-        var (answered, body) = await ctx.Session.PostAsync(ctx.Session.Nodes, path, token, ctx.Cancellation);
+        // Only the leader can hand its leadership over: asked through a follower, the command goes to the leader the
+        // follower knows (a node without a leader is asked itself, and its 409 says why).
+        var status = await ctx.Session.StatusAsync(ctx.Cancellation);
+        IReadOnlyList<Uri> targets = status.Leader is { } leader && leader != status.NodeId
+            ? [HttpAddressOf(status, leader, "transfer-leadership")]
+            : ctx.Session.Nodes;
+        var (answered, body) = await ctx.Session.PostAsync(targets, path, ctx.Cancellation);
         Print(ctx, answered, body);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A member's own HTTP API, as it announced it to the cluster (exit 1 when it is no member or has not yet).</summary>
+    private static Uri HttpAddressOf(StatusResponse status, string node, string command)
+    {
+        var member = status.Members.FirstOrDefault(m => m.NodeId == node)
+            ?? throw new CheckFailedException($"{node} is not a member (as seen by {status.NodeId}: {string.Join(", ", status.Members.Select(m => m.NodeId))})");
+        return member.HttpAddress is { } http && Uri.TryCreate(http, UriKind.Absolute, out var url)
+            ? url
+            : throw new CheckFailedException($"{node} has not announced its HTTP address yet (as seen by {status.NodeId}); run {command} against it with --node");
     }
 
     /// <summary>The node ids the node accepts: 1-64 letters, digits, '.', '_', '-'.</summary>

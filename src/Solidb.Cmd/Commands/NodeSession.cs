@@ -40,10 +40,11 @@ public sealed class NodeSession : IDisposable
         }
 
         _http = new HttpClient(handler) { Timeout = globals.Timeout, MaxResponseContentBufferSize = 4 << 20 };
-        if (globals.TokenFile is not null)
+        Token = globals.TokenFile is { } file ? ReadToken(file) : null;
+        if (Token is not null)
         {
             // A configured token goes along on reads too: a node with solidb.http.require-token-for-reads = on needs it.
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReadToken("solidb-cmd"));
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         }
 
         Client = new ClusterHttpClient(globals.Nodes, httpClient: _http);
@@ -52,6 +53,12 @@ public sealed class NodeSession : IDisposable
     public ClusterHttpClient Client { get; }
 
     public IReadOnlyList<Uri> Nodes => _globals.Nodes;
+
+    /// <summary>
+    /// The admin token from <c>--token-file</c> / <c>SOLIDB_ADMIN_TOKEN_FILE</c>, null when neither is given (the
+    /// request then goes without one and the node's 401 says so); never shown in any message.
+    /// </summary>
+    public string? Token { get; }
 
     /// <summary>A read through the typed client, its failures turned into exit codes.</summary>
     public async Task<T> ReadAsync<T>(Func<ClusterHttpClient, CancellationToken, Task<T>> read, CancellationToken ct)
@@ -72,14 +79,8 @@ public sealed class NodeSession : IDisposable
 
     public Task<StatusResponse> StatusAsync(CancellationToken ct) => ReadAsync((c, t) => c.GetStatusAsync(t), ct);
 
-    /// <summary>The admin token from <c>--token-file</c> / <c>SOLIDB_ADMIN_TOKEN_FILE</c>; never shown in any message.</summary>
-    public string ReadToken(string command)
+    private static string ReadToken(string file)
     {
-        if (_globals.TokenFile is not { } file)
-        {
-            throw new UsageException($"'{command}' is an admin command: give the admin token's file with --token-file FILE or SOLIDB_ADMIN_TOKEN_FILE");
-        }
-
         string text;
         try
         {
@@ -105,14 +106,13 @@ public sealed class NodeSession : IDisposable
     /// POSTs <paramref name="path"/> with the bearer token to the first of <paramref name="targets"/> that can be
     /// reached; a 2xx answer's JSON body is returned, any other answer is exit 1 with the node's error text.
     /// </summary>
-    public async Task<(Uri Node, JsonElement Body)> PostAsync(IReadOnlyList<Uri> targets, string path, string token, CancellationToken ct)
+    public async Task<(Uri Node, JsonElement Body)> PostAsync(IReadOnlyList<Uri> targets, string path, CancellationToken ct)
     {
         var failures = new List<string>();
         foreach (var node in targets)
         {
             var url = Combine(node, path);
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             HttpResponseMessage response;
             try
             {
@@ -129,7 +129,11 @@ public sealed class NodeSession : IDisposable
                 var text = await response.Content.ReadAsStringAsync(ct);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new CheckFailedException($"POST {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorText(text)}");
+                    // Without a token the node's 401 is the answer; say where the token goes.
+                    var hint = response.StatusCode == HttpStatusCode.Unauthorized && Token is null
+                        ? " (an admin command: give the admin token's file with --token-file FILE or SOLIDB_ADMIN_TOKEN_FILE)"
+                        : "";
+                    throw new CheckFailedException($"POST {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorText(text)}{hint}");
                 }
 
                 return (node, ParseBody(text));

@@ -33,6 +33,7 @@ public static class TailCommand
             Types = types.Count > 0 ? types : null,
             CaCertificateFile = ctx.Globals.TlsCa,
             ConnectTimeout = ctx.Globals.Timeout,
+            BearerToken = ctx.Session.Token,
             OnProblem = ctx.Warn,
         });
         try

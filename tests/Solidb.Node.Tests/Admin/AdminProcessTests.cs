@@ -172,6 +172,25 @@ public sealed class AdminProcessTests : IDisposable
         var withOrigin = await node.SendAsync(HttpMethod.Get, "/_api/cluster/status", token,
             new Dictionary<string, string> { ["Origin"] = $"http://127.0.0.1:{node.HttpPort}" });
         Assert.Equal(HttpStatusCode.OK, withOrigin.StatusCode);
+
+        // solidb-cmd sends the token it is given on its reads and its event stream, and without it says 401.
+        var tokenFile = Path.Combine(node.DataDir, "admin-token");
+        var at = $"127.0.0.1:{node.HttpPort}";
+        var (code, stdout, err) = await CmdProcess.RunAsync("cluster", "show", "--node", at);
+        Assert.Equal(1, code);
+        Assert.Contains("401", err);
+        Assert.Empty(stdout);
+        (code, stdout, err) = await CmdProcess.RunAsync("cluster", "show", "--node", at, "--token-file", tokenFile);
+        Assert.True(code == 0, err);
+        Assert.Contains("n1 (leader) (this)", stdout);
+        await using (var tail = CmdProcess.Start("cluster", "tail", "--node", at, "--token-file", tokenFile))
+        {
+            await Until.Async(() => Task.FromResult(tail.StdOut), o => o.Contains(" snapshot ", StringComparison.Ordinal), Bound);
+            Signals.Send(tail.Pid, CmdProcess.SigInt);
+            Assert.Equal(0, await tail.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+            Assert.Equal("", tail.StdErr);
+        }
+
         Assert.DoesNotContain(token, node.StdOut + node.StdErr);
     }
 

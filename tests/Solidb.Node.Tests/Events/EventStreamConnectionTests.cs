@@ -6,6 +6,7 @@ using Solidb.Cluster.Client;
 using Solidb.Cluster.Client.Events;
 using Solidb.Cluster.Client.Models;
 using Solidb.Node.Http.Events;
+using Solidb.Node.Tests.Harness;
 using Xunit;
 
 namespace Solidb.Node.Tests.Events;
@@ -133,7 +134,8 @@ public class EventStreamConnectionTests
             Assert.True(stalledRelay.Offer(Big(seq)));
         }
 
-        await Task.Delay(200); // let the stalled sender fill the buffers (not a wait for a condition: it is blocked either way)
+        // The stalled sender has taken events and is in a send that cannot finish (small buffers, nobody reads).
+        await Until.True(() => Task.FromResult(stalledRelay.Reader.Count < 2000), Bound);
         var clock = Stopwatch.StartNew();
         shutdown.Cancel();
 

@@ -10,9 +10,8 @@ namespace Solidb.Node.Tests.Fuzz;
 /// Fuzzes the HTTP API of a real node over raw sockets and HttpClient (see <see cref="FuzzRequest"/>).
 /// Every answer is below 500, except the two legitimate ones (<see cref="Legitimate"/>); the
 /// node stays up, answers /_api/health, logs no unhandled exception or stack trace, and exits 0
-/// on SIGTERM afterwards. The fuzzer never asks for a leave (<see cref="FuzzRequest.IsLeave"/>):
-/// it connects from loopback, where a leave is accepted, so a node that leaves or exits during
-/// the run is a failure.
+/// on SIGTERM afterwards. The admin endpoints (leave, down, transfer) are fuzzed too: the fuzzer
+/// never has the admin token, so a node that leaves, is downed or exits during the run is a failure.
 /// </summary>
 public sealed partial class HttpFuzzTests(ITestOutputHelper output) : IDisposable
 {
