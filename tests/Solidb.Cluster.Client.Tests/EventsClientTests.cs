@@ -50,6 +50,17 @@ public sealed class EventsClientTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_bearer_token_goes_with_the_upgrade_request()
+    {
+        await using var node = await FakeNode.StartAsync("n1");
+        var client = new ClusterEventsClient(node.Url, Options with { BearerToken = "t0ken" });
+        await using var events = client.WatchAsync().GetAsyncEnumerator();
+
+        Assert.IsType<SnapshotEvent>(await Next(events));
+        Assert.Equal(["/_api/cluster/events: Bearer t0ken"], node.Authorizations);
+    }
+
+    [Fact]
     public async Task Resume_across_a_dropped_connection_delivers_every_event_once()
     {
         await using var node = await FakeNode.StartAsync("n1");

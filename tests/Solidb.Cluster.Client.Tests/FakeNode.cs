@@ -32,6 +32,7 @@ internal sealed class FakeNode : IAsyncDisposable
     private readonly List<ClusterEvent> _buffer = [];
     private readonly ConcurrentDictionary<int, Connection> _connections = new();
     private readonly ConcurrentQueue<string> _upgrades = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
     private readonly int _bufferSize;
     private long _seq;
     private int _nextConnection;
@@ -62,6 +63,9 @@ internal sealed class FakeNode : IAsyncDisposable
 
     public int OpenConnections => _connections.Count;
 
+    /// <summary>"path: Authorization header" of every request, in order ("path: " without one).</summary>
+    public IReadOnlyList<string> Authorizations => [.. _authorizations];
+
     public long LastSeq => Interlocked.Read(ref _seq);
 
     public static async Task<FakeNode> StartAsync(string nodeId, long incarnation = 1, int bufferSize = 1000, X509Certificate2? certificate = null)
@@ -78,6 +82,11 @@ internal sealed class FakeNode : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         var app = builder.Build();
         var node = new FakeNode(app, nodeId, incarnation, bufferSize);
+        app.Use(async (http, next) =>
+        {
+            node._authorizations.Enqueue($"{http.Request.Path}: {http.Request.Headers.Authorization}");
+            await next(http);
+        });
         app.UseWebSockets();
         app.MapGet("/_api/cluster/status", () => node.StatusError is { } error
             ? Results.Json(new ErrorResponse(error), ClusterJson.Options, statusCode: 503)

@@ -21,6 +21,24 @@ public sealed class HttpClientTests
     }
 
     [Fact]
+    public async Task A_bearer_token_goes_with_every_request_and_none_without_one()
+    {
+        await using var node = await FakeNode.StartAsync("n1");
+        using (var client = new ClusterHttpClient(node.Url, new ClusterClientOptions { BearerToken = "t0ken" }))
+        {
+            await client.GetStatusAsync();
+            await client.GetLeaderAsync();
+        }
+
+        using (var client = new ClusterHttpClient(node.Url))
+        {
+            await client.GetStatusAsync();
+        }
+
+        Assert.Equal(["/_api/cluster/status: Bearer t0ken", "/_api/cluster/leader: Bearer t0ken", "/_api/cluster/status: "], node.Authorizations);
+    }
+
+    [Fact]
     public async Task Ready_is_a_result_with_the_reason_when_the_node_answers_503()
     {
         await using var node = await FakeNode.StartAsync("n1");
