@@ -18,7 +18,8 @@ namespace Solidb.Node.Tests;
 public sealed partial class ClockSkewProcessTests
 {
     private const double ToleranceMs = 700;
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    /// <summary>Formation and each verdict: 30 s was once too short under a load average of 22 (the formation).</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     /// <summary>How long the skewed node is watched for a restart, from its start.</summary>
     private static readonly TimeSpan NeverRestartedFor = TimeSpan.FromSeconds(30);

@@ -91,6 +91,7 @@ public sealed class CmdProcessTests
         await File.WriteAllTextAsync(tokenFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
         await using var cluster = ProcessCluster.Start(3, "--admin-token-file", tokenFile);
         await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
+        await cluster.EstablishedAsync(Bound); // a down and a leave take it to 1 of 3 configured nodes
         var first = await cluster.Nodes[0].StatusAsync();
         var (leader, term) = (first.GetProperty("leader").GetString()!, first.GetProperty("term").GetInt64());
         int IndexOf(string id) => int.Parse(id["node".Length..]) - 1;

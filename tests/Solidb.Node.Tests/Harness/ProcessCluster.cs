@@ -89,6 +89,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Task<JsonElement?[]> StatusesAsync() =>
         Task.WhenAll(Nodes.Where(n => !n.HasExited).Select(n => n.TryStatusAsync()));
 
+    /// <summary>
+    /// Until every running node logged that its cluster is established: each new incarnation checks, half a formation
+    /// lease after it formed or joined a cluster, that a majority of the configured nodes is Up in it, and abandons it
+    /// otherwise (docs/election.md, the formation vote). A test that removes members (downs, leaves) below a majority of
+    /// the configured nodes waits for this first, or the survivors restart into no cluster by design.
+    /// </summary>
+    public Task EstablishedAsync(TimeSpan bound) =>
+        Until.True(() => Task.FromResult(Nodes.Where(n => !n.HasExited).All(n => n.StdOut.Contains("The cluster is established", StringComparison.Ordinal))), bound);
+
     /// <summary>True when every running node lists exactly the running nodes, all Active, under one leader.</summary>
     public async Task<bool> AgreeOnOneLeaderAsync()
     {
