@@ -36,6 +36,22 @@ public sealed class CliFuzzRegressionTests : IDisposable
     }
 
     [Fact]
+    public void A_config_file_given_as_the_admin_token_file_is_refused_before_the_start_and_the_fuzzers_oracle_knows_it()
+    {
+        // Found by the process fuzzer (SOLIDB_FUZZ_SEED=8722978): the node refused the file in one line, as it
+        // should, but the fuzzer's model of start-up did not resolve the admin token and expected a running node.
+        Directory.CreateDirectory(_dir.Path);
+        var file = _dir.Sub("fuzz0.conf");
+        File.WriteAllText(file, new string('#', 5000));
+        var c = new CliCase(8722978, [$"--admin-token-file={file}"], new Dictionary<string, string> { ["SOLIDB_DATA_DIR"] = _dir.Sub("data") });
+
+        var outcome = CliOutcome.Of(c);
+
+        Assert.False(outcome.Valid);
+        Assert.Equal($"--admin-token-file: corrupt file '{file}': longer than 4096 bytes", outcome.Error);
+    }
+
+    [Fact]
     public void Public_host_in_brackets_is_the_IPv6_address_inside()
     {
         var loaded = NodeConfiguration.Load(CommandLine.Parse(["--public-host", "[::1]", "--data-dir", _dir.Sub("v6")]), _ => null);

@@ -9,7 +9,7 @@ public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int
 {
     /// <summary>
     /// Parses and validates the case as Program.Main does before it starts the host (loads the
-    /// TLS files and opens the data dir). Returns the error of a UsageException, SettingsException or
+    /// TLS files, opens the data dir and resolves the admin token). Returns the error of a UsageException, SettingsException or
     /// DataDirectoryException; any other exception escapes to the caller (a finding).
     /// </summary>
     public static CliOutcome Of(CliCase c)
@@ -26,6 +26,8 @@ public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int
             // Main loads the TLS files next: a missing or bad one is one line and exit 2 there too.
             using var tls = Solidb.Cluster.Security.TlsMaterial.Load(loaded.Settings.Tls, TimeProvider.System);
             using var dir = DataDirectory.Open(loaded.Settings.DataDir, loaded.Settings.NodeId);
+            // Then the admin token: a --admin-token-file that is no token file is one line and exit 2 there too.
+            Solidb.Cluster.Admin.AdminToken.Resolve(loaded.Settings.Http, dir.Path);
             // Where a client reaches the node: the bind address, with "any" replaced by loopback.
             var bind = Solidb.Node.Hosting.PortCheck.ResolveBindAddress(loaded.Settings.Host);
             var host = bind.Equals(System.Net.IPAddress.Any) ? "127.0.0.1"
