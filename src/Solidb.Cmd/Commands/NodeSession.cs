@@ -108,49 +108,40 @@ public sealed class NodeSession : IDisposable
     /// </summary>
     public async Task<(Uri Node, JsonElement Body)> PostAsync(IReadOnlyList<Uri> targets, string path, CancellationToken ct)
     {
-        var failures = new List<string>();
-        foreach (var node in targets)
+        var (node, url, status, reason, text) = await SendToFirstAsync(HttpMethod.Post, targets, path, ct);
+        if ((int)status is < 200 or > 299)
         {
-            var url = Combine(node, path);
-            using var request = new HttpRequestMessage(HttpMethod.Post, url);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or OperationCanceledException)
-            {
-                failures.Add($"{url}: {Cause(e)}");
-                continue;
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    // Without a token the node's 401 is the answer; say where the token goes.
-                    var hint = response.StatusCode == HttpStatusCode.Unauthorized && Token is null
-                        ? " (an admin command: give the admin token's file with --token-file FILE or SOLIDB_ADMIN_TOKEN_FILE)"
-                        : "";
-                    throw new CheckFailedException($"POST {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorText(text)}{hint}");
-                }
-
-                return (node, ParseBody(text));
-            }
+            // Without a token the node's 401 is the answer; say where the token goes.
+            var hint = status == HttpStatusCode.Unauthorized && Token is null
+                ? " (an admin command: give the admin token's file with --token-file FILE or SOLIDB_ADMIN_TOKEN_FILE)"
+                : "";
+            throw new CheckFailedException($"POST {url} answered {(int)status} {reason}: {ErrorText(text)}{hint}");
         }
 
-        throw Unreachable(targets, string.Join("; ", failures));
+        return (node, ParseBody(text));
     }
 
     /// <summary>GET of a text resource (<c>/metrics</c>) from the first node that can be reached.</summary>
     public async Task<(Uri Node, string Text)> GetTextAsync(string path, CancellationToken ct)
     {
+        var (node, url, status, reason, text) = await SendToFirstAsync(HttpMethod.Get, _globals.Nodes, path, ct);
+        return status == HttpStatusCode.OK
+            ? (node, text)
+            : throw new CheckFailedException($"GET {url} answered {(int)status} {reason}: {ErrorText(text)}");
+    }
+
+    /// <summary>
+    /// Sends to the first of <paramref name="targets"/> that can be reached and reads its whole answer; when none can,
+    /// exit 3 naming every address tried and why.
+    /// </summary>
+    private async Task<(Uri Node, Uri Url, HttpStatusCode Status, string? Reason, string Text)> SendToFirstAsync(
+        HttpMethod method, IReadOnlyList<Uri> targets, string path, CancellationToken ct)
+    {
         var failures = new List<string>();
-        foreach (var node in _globals.Nodes)
+        foreach (var node in targets)
         {
             var url = Combine(node, path);
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var request = new HttpRequestMessage(method, url);
             HttpResponseMessage response;
             try
             {
@@ -164,14 +155,11 @@ public sealed class NodeSession : IDisposable
 
             using (response)
             {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                return response.StatusCode == HttpStatusCode.OK
-                    ? (node, text)
-                    : throw new CheckFailedException($"GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {ErrorText(text)}");
+                return (node, url, response.StatusCode, response.ReasonPhrase, await response.Content.ReadAsStringAsync(ct));
             }
         }
 
-        throw Unreachable(_globals.Nodes, string.Join("; ", failures));
+        throw Unreachable(targets, string.Join("; ", failures));
     }
 
     public void Dispose()
