@@ -31,6 +31,9 @@ public sealed class WireFieldsTests
         new FormationVoteRequest("node1", 1, 1_700_000_000_000, T),
         new FormationVoteReply("node1", 1, true, 1_700_000_000_000, T),
         new GetTimestamp(),
+        new OperatorDownRequest("node1", "node2", T),
+        new OperatorDownReply("node1", "node2", OperatorDownOutcomes.Refused, new string('r', WireFields.MaxText), T),
+        new OperatorDownNotice("node1", "node2", Terms.Max - 1, "node3", T),
     ];
 
     [Theory]
@@ -72,6 +75,16 @@ public sealed class WireFieldsTests
         { new FormationVoteRequest("node1", 1, long.MinValue, T), RejectionReason.InvalidField, "wall_ms" },
         { new FormationVoteReply("node1", long.MaxValue, true, 1, T), RejectionReason.TermOutOfRange, "round" },
         { new FormationVoteReply("bad id!", 1, true, 1, T), RejectionReason.MalformedNodeId, "from" },
+        { new OperatorDownRequest("bad id!", "node2", T), RejectionReason.MalformedNodeId, "from" },
+        { new OperatorDownRequest("node1", null!, T), RejectionReason.MalformedNodeId, "target" },
+        { new OperatorDownReply("node1", new string('a', 65), OperatorDownOutcomes.Accepted, "ok", T), RejectionReason.MalformedNodeId, "target" },
+        { new OperatorDownReply("node1", "node2", OperatorDownOutcomes.Accepted, new string('r', WireFields.MaxText + 1), T), RejectionReason.InvalidField, "reason" },
+        { new OperatorDownReply("node1", "node2", OperatorDownOutcomes.Accepted, "", T), RejectionReason.InvalidField, "reason" },
+        { new OperatorDownReply("node1", "node2", "ACCEPTED", "ok", T), RejectionReason.InvalidField, "outcome" },
+        { new OperatorDownReply("node1", "node2", null!, "ok", T), RejectionReason.InvalidField, "outcome" },
+        { new OperatorDownNotice("node1", "node2", Terms.Max, "node3", T), RejectionReason.TermOutOfRange, "term" },
+        { new OperatorDownNotice("node1", "node2", -1, "node3", T), RejectionReason.TermOutOfRange, "term" },
+        { new OperatorDownNotice("node1", "node2", 1, "via/evil", T), RejectionReason.MalformedNodeId, "requested_via" },
     };
 
     [Theory]
