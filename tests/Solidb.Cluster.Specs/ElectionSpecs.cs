@@ -23,14 +23,6 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         return cluster;
     }
 
-    /// <summary>The nodes of <paramref name="group"/> agree on one leader among them, with a quorum; returns it.</summary>
-    private static async Task<(NodeId Leader, long Term)?> AgreedLeader(IEnumerable<ClusterNode> group)
-    {
-        var statuses = await Task.WhenAll(group.Select(n => n.StatusAsync()));
-        var leaders = statuses.Select(s => (s.Election.Leader, s.Election.Term)).Distinct().ToList();
-        return leaders is [({ } leader, var term)] && statuses.All(s => s.Election.HasQuorum) ? (leader, term) : null;
-    }
-
     [Theory]
     [InlineData(3, 1)]
     [InlineData(5, 2)]
@@ -38,7 +30,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
     {
         await using var cluster = await StartConverged(size);
 
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
 
         var statuses = await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
         Assert.All(statuses, s =>
@@ -56,8 +48,8 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
     public async Task When_the_leader_is_cut_off_the_majority_elects_a_new_leader_and_the_old_one_steps_down(int size)
     {
         await using var cluster = await StartConverged(size);
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
-        var (oldLeader, oldTerm) = (await AgreedLeader(cluster.Nodes))!.Value;
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
+        var (oldLeader, oldTerm) = (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value;
         var oldIndex = cluster.Nodes.ToList().FindIndex(n => n.Context.NodeId == oldLeader);
         var majority = cluster.Nodes.Where((_, i) => i != oldIndex).ToList();
         var oldRecorder = LeaderRecorder.Attach(cluster[oldIndex], _clock);
@@ -65,8 +57,8 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         var cutAt = _clock.Elapsed;
         await cluster.PartitionAsync(oldIndex);
 
-        await AwaitConditionAsync(async () => await AgreedLeader(majority) is { } l && l.Term > oldTerm, Converge, Poll);
-        var (newLeader, newTerm) = (await AgreedLeader(majority))!.Value;
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(majority) is { } l && l.Term > oldTerm, Converge, Poll);
+        var (newLeader, newTerm) = (await InProcessCluster.AgreedLeaderAsync(majority))!.Value;
         Output.WriteLine($"new leader {newLeader} in term {newTerm} after {(_clock.Elapsed - cutAt).TotalSeconds:F1} s; old leader: {oldRecorder.History()}");
         Assert.NotEqual(oldLeader, newLeader);
 
@@ -80,8 +72,8 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
 
         // After the heal the old leader, downed by the new one meanwhile, rejoins as a new
         // incarnation; the cluster ends with every member Active and exactly one leader.
-        await AwaitConditionAsync(async () => await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
-        var final = (await AgreedLeader(cluster.Nodes))!.Value;
+        await AwaitConditionAsync(async () => await cluster.IsConvergedAsync() && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
+        var final = (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value;
         Assert.True(final.Term >= newTerm);
     }
 
@@ -90,9 +82,9 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
     {
         // Self-healing (rejoin-after) is its own spec; here the minority must stay as it is while watched.
         await using var cluster = await StartConverged(5, (_, s) => s with { Election = s.Election with { RejoinAfter = TimeSpan.FromMinutes(10) } });
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
         // Make sure the current leader is on the majority side, so the minority starts as followers.
-        var (leader, _) = (await AgreedLeader(cluster.Nodes))!.Value;
+        var (leader, _) = (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value;
         var minority = cluster.Nodes.Where(n => n.Context.NodeId != leader).TakeLast(2).ToList();
         var majority = cluster.Nodes.Except(minority).ToList();
         var recorders = minority.Select(n => LeaderRecorder.Attach(n, _clock)).ToList();
@@ -118,14 +110,14 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         Assert.All(recorders, r => Assert.False(r.EverLedSince(cutAt), r.History()));
         var minorityView = await minority[0].StatusAsync();
         Assert.Equal(5, minorityView.Members.Length); // it downed nobody
-        Assert.NotNull(await AgreedLeader(majority));
+        Assert.NotNull(await InProcessCluster.AgreedLeaderAsync(majority));
     }
 
     [Fact]
     public async Task A_4_node_cluster_split_2_2_has_no_leader_on_either_side()
     {
         await using var cluster = await StartConverged(4);
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
         var recorders = cluster.Nodes.Select(n => LeaderRecorder.Attach(n, _clock)).ToList();
 
         var preVotesBefore = cluster.Nodes.Select(n => n.Context.Counters.Snapshot().PreVotesStarted).ToList();
@@ -155,8 +147,8 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
     {
         // rejoin-after shortened from 15 s to 6 s to keep the spec short; the rule is the same.
         await using var cluster = await StartConverged(3, (_, s) => s with { Election = s.Election with { RejoinAfter = TimeSpan.FromSeconds(6) } });
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
-        var (leader, _) = (await AgreedLeader(cluster.Nodes))!.Value;
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
+        var (leader, _) = (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value;
         var isolatedIndex = cluster.Nodes.ToList().FindLastIndex(n => n.Context.NodeId != leader);
         var isolated = cluster[isolatedIndex].Context.NodeId;
         var majority = cluster.Nodes.Where((_, i) => i != isolatedIndex).ToList();
@@ -175,7 +167,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         // actor system in-process as a join-only new incarnation (the majority's Akka.Remote has
         // quarantined the old one) and rejoins under the same node id once it can reach them.
         await AwaitConditionAsync(async () => cluster[isolatedIndex].Context.Identity.Incarnation == 2
-            && await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null, TimeSpan.FromSeconds(60), Poll);
+            && await cluster.IsConvergedAsync() && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, TimeSpan.FromSeconds(60), Poll);
         await AwaitAssertAsync(async () =>
         {
             var rejoined = (await majority[0].StatusAsync()).Members.Single(m => m.NodeId == isolated);
@@ -199,7 +191,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         {
             Election = s.Election with { RejoinAfter = TimeSpan.FromSeconds(5), JoinTimeout = TimeSpan.FromSeconds(5) },
         });
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
 
         for (var i = 0; i < 3; i++)
         {
@@ -219,7 +211,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         {
             try
             {
-                return await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null;
+                return await cluster.IsConvergedAsync() && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null;
             }
             catch (Exception e) when (e.GetBaseException() is Akka.Actor.AskTimeoutException)
             {

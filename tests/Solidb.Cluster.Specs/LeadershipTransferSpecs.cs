@@ -24,18 +24,11 @@ public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(
     /// <summary>Below the minimum election timeout (3 s): without a transfer nobody could even have stood by then.</summary>
     private static readonly TimeSpan HandOverBound = TimeSpan.FromMilliseconds(2500);
 
-    private static async Task<(NodeId Leader, long Term)?> AgreedLeader(IEnumerable<ClusterNode> group)
-    {
-        var statuses = await Task.WhenAll(group.Select(n => n.StatusAsync()));
-        var leaders = statuses.Select(s => (s.Election.Leader, s.Election.Term)).Distinct().ToList();
-        return leaders is [({ } leader, var term)] && statuses.All(s => s.Election.HasQuorum) ? (leader, term) : null;
-    }
-
     private async Task<(InProcessCluster Cluster, int LeaderIndex, long Term)> StartWithLeader()
     {
         var cluster = InProcessCluster.Start(3);
-        await AwaitConditionAsync(async () => await cluster.IsConvergedAsync() && await AgreedLeader(cluster.Nodes) is not null, Converge, Poll);
-        var (leader, term) = (await AgreedLeader(cluster.Nodes))!.Value;
+        await AwaitConditionAsync(async () => await cluster.IsConvergedAsync() && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, Converge, Poll);
+        var (leader, term) = (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value;
         return (cluster, cluster.Nodes.ToList().FindIndex(n => n.Context.NodeId == leader), term);
     }
 
@@ -50,9 +43,9 @@ public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(
         var watch = Stopwatch.StartNew();
         leaving.Manager.Tell(LeaveCluster.Instance, ActorRefs.NoSender);
 
-        await AwaitConditionAsync(async () => await AgreedLeader(others) is { } l && l.Term > term, Converge, Poll);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(others) is { } l && l.Term > term, Converge, Poll);
         var agreedAfter = watch.Elapsed;
-        var (newLeader, newTerm) = (await AgreedLeader(others))!.Value;
+        var (newLeader, newTerm) = (await InProcessCluster.AgreedLeaderAsync(others))!.Value;
         Output.WriteLine($"{leaving.NodeId} left; {newLeader} leads term {newTerm} on both others after {agreedAfter.TotalMilliseconds:0} ms");
         Assert.True(agreedAfter < HandOverBound, $"the others agreed on a new leader only after {agreedAfter.TotalMilliseconds:0} ms");
         Assert.Equal(term + 1, newTerm); // one transfer campaign, no pre-vote and no split vote
@@ -60,7 +53,7 @@ public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(
         // And the leave completes: the old leader ends, the others drop it and keep their leader.
         await leaving.System.WhenTerminated.WaitAsync(Converge);
         await AwaitConditionAsync(async () => (await others[0].StatusAsync()).Members.Length == 2, Converge, Poll);
-        Assert.Equal((newLeader, newTerm), (await AgreedLeader(others))!.Value);
+        Assert.Equal((newLeader, newTerm), (await InProcessCluster.AgreedLeaderAsync(others))!.Value);
     }
 
     [Fact]
@@ -80,7 +73,7 @@ public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(
         Assert.True(result.Accepted, result.Reason);
         Assert.Equal(target.Context.NodeId, result.Target);
 
-        await AwaitConditionAsync(async () => await AgreedLeader(cluster.Nodes) is { } l && l.Term > term, HandOverBound, Poll);
-        Assert.Equal((target.Context.NodeId, term + 1), (await AgreedLeader(cluster.Nodes))!.Value);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is { } l && l.Term > term, HandOverBound, Poll);
+        Assert.Equal((target.Context.NodeId, term + 1), (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value);
     }
 }

@@ -18,6 +18,23 @@ public sealed class ClusterNode(ActorSystem system, IActorRef manager, NodeConte
     public Task<ClusterStatus> StatusAsync() =>
         Manager.Ask<ClusterStatus>(GetClusterStatus.Instance, TimeSpan.FromSeconds(5));
 
+    /// <summary>
+    /// The status, or null when the node does not answer in time: a node being downed or restarted
+    /// (its actor system terminating) drops the question. For polling conditions, which must go on
+    /// polling rather than fail on the one node that is between incarnations.
+    /// </summary>
+    public async Task<ClusterStatus?> TryStatusAsync()
+    {
+        try
+        {
+            return await StatusAsync();
+        }
+        catch (Exception e) when (e.GetBaseException() is AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!IsTerminated)

@@ -167,7 +167,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         await Throttle(nodeB, nodeA, mode);
     }
 
-    /// <summary>True when every running node sees exactly the running nodes, all Active, and the same leader.</summary>
+    /// <summary>True when every running node answers and sees exactly the running nodes, all Active, and the same leader.</summary>
     public async Task<bool> IsConvergedAsync()
     {
         var running = Nodes.Where(n => !n.IsTerminated).ToList();
@@ -175,8 +175,8 @@ public sealed class InProcessCluster : IAsyncDisposable
         NodeId? leader = null;
         foreach (var node in running)
         {
-            var status = await node.StatusAsync();
-            if (status.Leader is null || (leader is not null && status.Leader != leader)
+            var status = await node.TryStatusAsync();
+            if (status is null || status.Leader is null || (leader is not null && status.Leader != leader)
                 || !status.Members.Select(m => m.NodeId.Value).Order().SequenceEqual(ids)
                 || status.Members.Any(m => m.State != NodeState.Active))
             {
@@ -187,6 +187,23 @@ public sealed class InProcessCluster : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The leader and term every node of <paramref name="group"/> agrees on, each with a quorum; null while
+    /// they disagree, one has no quorum, or one does not answer (a node between incarnations).
+    /// </summary>
+    public static async Task<(NodeId Leader, long Term)?> AgreedLeaderAsync(IEnumerable<ClusterNode> group)
+    {
+        var answers = await Task.WhenAll(group.Select(n => n.TryStatusAsync()));
+        if (answers.Any(a => a is null))
+        {
+            return null;
+        }
+
+        var statuses = answers.Select(a => a!).ToList();
+        var leaders = statuses.Select(s => (s.Election.Leader, s.Election.Term)).Distinct().ToList();
+        return leaders is [({ } leader, var term)] && statuses.All(s => s.Election.HasQuorum) ? (leader, term) : null;
     }
 
     public async ValueTask DisposeAsync()
