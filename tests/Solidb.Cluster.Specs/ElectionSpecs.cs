@@ -171,19 +171,22 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         // No operator action: cut off from a majority for rejoin-after, the node restarts its
         // actor system in-process as a join-only new incarnation (the majority's Akka.Remote has
         // quarantined the old one) and rejoins under the same node id once it can reach them.
-        await AwaitConditionAsync(async () => cluster[isolatedIndex].Context.Identity.Incarnation == 2
+        // A second restart may follow (LeaderUnheard): when the leader's Akka.Remote was still
+        // probing the quarantined incarnation, its link to the new one can stay one-way.
+        await AwaitConditionAsync(async () => cluster[isolatedIndex].Context.Identity.Incarnation >= 2
             && await cluster.IsConvergedAsync() && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is not null, TimeSpan.FromSeconds(60), Poll);
         await AwaitAssertAsync(async () =>
         {
             var rejoined = (await majority[0].StatusAsync()).Members.Single(m => m.NodeId == isolated);
             Assert.Equal(NodeState.Active, rejoined.State);
-            Assert.Equal(2, rejoined.Incarnation);
+            Assert.Equal(cluster[isolatedIndex].Context.Identity.Incarnation, rejoined.Incarnation);
         }, Converge, Poll);
 
         // Its status counts the restart (the harness restarts through the host's RestartBudget); the majority's count none.
         var restarts = (await cluster[isolatedIndex].StatusAsync()).Restarts;
-        Assert.Equal(1, restarts.Count);
-        Assert.Contains(restarts.LastCause, new RestartCause?[] { RestartCause.Isolated, RestartCause.Quarantined });
+        Assert.Equal(cluster[isolatedIndex].Context.Identity.Incarnation - 1, restarts.Count);
+        Assert.InRange(restarts.Count, 1, 2);
+        Assert.Contains(restarts.LastCause, new RestartCause?[] { RestartCause.Isolated, RestartCause.Quarantined, RestartCause.LeaderUnheard });
         Assert.NotNull(restarts.LastAt);
         Assert.All(await Task.WhenAll(majority.Select(n => n.StatusAsync())), s => Assert.Equal(RestartHistory.None, s.Restarts));
     }

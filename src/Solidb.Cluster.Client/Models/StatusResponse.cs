@@ -43,7 +43,7 @@ public sealed record MemberResponse(
 /// <summary>This node's wall clock against the majority: <c>offset_to_majority_ms</c> is positive when this node is ahead (null before any peer answered).</summary>
 public sealed record ClockResponse(long? OffsetToMajorityMs, long MaxOffsetMs, bool InSync);
 
-/// <summary>The process's self-restarts; <c>last_cause</c> is isolated, quarantined, join_timed_out or downed.</summary>
+/// <summary>The process's self-restarts; <c>last_cause</c> is isolated, quarantined, join_timed_out, downed, child_failing, formation_abandoned or leader_unheard.</summary>
 public sealed record RestartsResponse(int Count, string? LastCause, DateTimeOffset? LastAt);
 
 /// <summary>The node's counters since its process started (docs/http-api.md lists each).</summary>

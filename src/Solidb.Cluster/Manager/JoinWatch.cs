@@ -12,6 +12,8 @@ namespace Solidb.Cluster.Manager;
 /// reached the others, so they ignore this incarnation's gossip as unknown, and no Akka
 /// mechanism ends that. A fresh incarnation joins again.</item>
 /// </list>
+/// A third case (<see cref="LeaderUnheard"/>) bounds how long a join-only incarnation may be Up
+/// without ever knowing a leader.
 /// A normal incarnation that no cluster has welcomed yet is left to Akka's own join retries.
 /// Safety does not rest on join-only: a node elects only with a majority of the voters it last
 /// knew with a quorum.
@@ -20,6 +22,8 @@ public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly
 {
     private readonly long _started = time.GetTimestamp();
     private bool _up;
+    private long? _upAt;
+    private bool _leaderHeard;
 
     /// <summary>
     /// Feeds this incarnation's standing: <paramref name="welcomed"/> a cluster's gossip lists it
@@ -30,5 +34,29 @@ public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly
     {
         _up |= up;
         return !_up && (joinOnly || welcomed) && time.GetElapsedTime(_started) >= timeout;
+    }
+
+    /// <summary>
+    /// Feeds a join-only incarnation's standing once joined: <paramref name="up"/> it is Up,
+    /// <paramref name="leaderKnown"/> its election knows a leader. True once it has been Up for the
+    /// whole timeout without ever knowing a leader: a cluster it could rejoin exists, yet no
+    /// leader's heartbeat reaches it (a one-way link; see <see cref="RestartCause.LeaderUnheard"/>).
+    /// A normal incarnation, or one that knew a leader once, never qualifies: a later loss of the
+    /// leader is the election's and the isolation watch's business.
+    /// </summary>
+    public bool LeaderUnheard(bool up, bool leaderKnown)
+    {
+        _leaderHeard |= leaderKnown;
+        if (!joinOnly || _leaderHeard)
+        {
+            return false;
+        }
+
+        if (up)
+        {
+            _upAt ??= time.GetTimestamp();
+        }
+
+        return _upAt is { } at && time.GetElapsedTime(at) >= timeout;
     }
 }

@@ -238,6 +238,13 @@ public sealed class NodeCoordinator
                   "(the formation vote: a majority of the configured nodes in no cluster forms one)");
         }
 
+        if (Restarting is null && _join.LeaderUnheard(standing.Up, Leader.Leader is not null))
+        {
+            Restart(RestartCause.LeaderUnheard, downSelf: true,
+                $"Rejoined and Up for {_settings.JoinTimeout.TotalSeconds}s but never heard a leader (a peer's link to this new incarnation looks one-way): " +
+                "restarting as a new incarnation");
+        }
+
         return Flush();
     }
 

@@ -26,6 +26,14 @@ public enum RestartCause
     /// (Bootstrap.FormationVote), so that it is in no cluster when others may form one.
     /// </summary>
     FormationAbandoned,
+
+    /// <summary>
+    /// A join-only incarnation was Up for the join timeout and never heard a leader. Seen in the
+    /// specs: the leader's Akka.Remote, still probing the quarantined previous incarnation at the
+    /// same address, kept its link to the new one one-way (the leader heard it, it never heard the
+    /// leader); a fresh incarnation makes the leader associate anew.
+    /// </summary>
+    LeaderUnheard,
 }
 
 /// <summary>
@@ -109,6 +117,7 @@ public static class Restarts
         RestartCause.Downed => "downed by the cluster",
         RestartCause.ChildFailing => "a module actor kept failing",
         RestartCause.FormationAbandoned => "abandoned a new cluster that no majority joined in time",
+        RestartCause.LeaderUnheard => "rejoined but never heard a leader",
         _ => cause.ToString(),
     };
 }

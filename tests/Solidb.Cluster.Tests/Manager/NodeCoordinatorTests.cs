@@ -220,6 +220,24 @@ public sealed class NodeCoordinatorTests
     }
 
     [Fact]
+    public void A_join_only_incarnation_up_but_never_hearing_a_leader_restarts_rejoin_only_downing_itself()
+    {
+        var unheard = Coordinator(rejoinOnly: true);
+        var heard = Coordinator(rejoinOnly: true);
+        heard.LeaderChanged(Leading(B));
+
+        unheard.Tick(UpStanding);
+        heard.Tick(UpStanding);
+        _time.Advance(Settings.JoinTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(unheard.Tick(UpStanding).OfType<RestartSelf>());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(new RestartSelf(RestartCause.LeaderUnheard, DownSelf: true), Assert.Single(unheard.Tick(UpStanding).OfType<RestartSelf>()));
+        Assert.Empty(heard.Tick(UpStanding).OfType<RestartSelf>());
+        Assert.Equal(NextIncarnation.RejoinOnly, Restarts.Decide(new SelfRestartReason(RestartCause.LeaderUnheard)).Next);
+    }
+
+    [Fact]
     public void An_incarnation_welcomed_but_never_Up_restarts_downing_itself_and_one_that_was_Up_never_does()
     {
         var welcomed = Coordinator();

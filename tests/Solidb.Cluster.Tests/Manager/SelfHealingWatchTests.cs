@@ -117,4 +117,32 @@ public sealed class SelfHealingWatchTests
         _time.Advance(JoinTimeout * 10);
         Assert.False(watch.Expired(welcomed: true, up: false)); // later trouble (downed, removed) is the downing path's, not this timer's
     }
+
+    [Fact]
+    public void A_join_only_incarnation_up_for_the_whole_timeout_without_ever_knowing_a_leader_gives_up()
+    {
+        var watch = new JoinWatch(_time, JoinTimeout, joinOnly: true);
+
+        _time.Advance(JoinTimeout * 3);
+        Assert.False(watch.LeaderUnheard(up: false, leaderKnown: false)); // the clock starts when it is Up, not before
+        Assert.False(watch.LeaderUnheard(up: true, leaderKnown: false));
+        _time.Advance(JoinTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(watch.LeaderUnheard(up: true, leaderKnown: false));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(watch.LeaderUnheard(up: true, leaderKnown: false));
+    }
+
+    [Fact]
+    public void An_incarnation_that_knew_a_leader_once_or_is_not_join_only_never_gives_up_for_want_of_one()
+    {
+        var knewOne = new JoinWatch(_time, JoinTimeout, joinOnly: true);
+        var normal = new JoinWatch(_time, JoinTimeout, joinOnly: false);
+
+        Assert.False(knewOne.LeaderUnheard(up: true, leaderKnown: true));
+        Assert.False(normal.LeaderUnheard(up: true, leaderKnown: false));
+        _time.Advance(JoinTimeout * 10);
+        Assert.False(knewOne.LeaderUnheard(up: true, leaderKnown: false)); // lost later: the election's and the isolation watch's case
+        Assert.False(normal.LeaderUnheard(up: true, leaderKnown: false));
+    }
 }
+
