@@ -133,14 +133,9 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
             await AwaitConditionAsync(async () =>
             {
                 RecordAll();
-                try
-                {
-                    return await cluster.IsConvergedAsync() && await AgreedLeader(cluster);
-                }
-                catch (Exception e) when (e.GetBaseException() is Akka.Actor.AskTimeoutException)
-                {
-                    return false; // a node was between incarnations (self-healing restart)
-                }
+                // A node between incarnations (self-healing restart) does not answer: not converged yet.
+                return await cluster.IsConvergedAsync()
+                    && await InProcessCluster.AgreedLeaderAsync(cluster.Nodes.Where(n => !n.IsTerminated)) is not null;
             }, TimeSpan.FromSeconds(60), Poll);
             RecordAll();
         }
@@ -165,27 +160,10 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
     /// <summary>At least a majority of the nodes report one leader and term, with a quorum (nodes between incarnations do not count).</summary>
     private static async Task<bool> MajorityFollowsOneLeader(InProcessCluster cluster)
     {
-        var statuses = await Task.WhenAll(cluster.Nodes.Where(n => !n.IsTerminated).Select(async n =>
-        {
-            try
-            {
-                return await n.StatusAsync();
-            }
-            catch (Exception e) when (e.GetBaseException() is Akka.Actor.AskTimeoutException)
-            {
-                return null;
-            }
-        }));
+        var statuses = await Task.WhenAll(cluster.Nodes.Where(n => !n.IsTerminated).Select(n => n.TryStatusAsync()));
         return statuses.OfType<Manager.ClusterStatus>()
             .Where(s => s.Election is { Leader: not null, HasQuorum: true })
             .GroupBy(s => (s.Election.Leader, s.Election.Term))
             .Any(g => g.Count() * 2 > Nodes);
-    }
-
-    private static async Task<bool> AgreedLeader(InProcessCluster cluster)
-    {
-        var statuses = await Task.WhenAll(cluster.Nodes.Where(n => !n.IsTerminated).Select(n => n.StatusAsync()));
-        return statuses.Select(s => (s.Election.Leader, s.Election.Term)).Distinct().Count() == 1
-            && statuses.All(s => s.Election is { Leader: not null, HasQuorum: true });
     }
 }
