@@ -21,8 +21,7 @@ namespace Solidb.Cluster.Manager;
 public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly)
 {
     private readonly long _started = time.GetTimestamp();
-    private bool _up;
-    private long? _upAt;
+    private long? _upAt; // when this incarnation was first seen Up (or WeaklyUp); null while it never was
     private bool _leaderHeard;
 
     /// <summary>
@@ -32,8 +31,8 @@ public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly
     /// </summary>
     public bool Expired(bool welcomed, bool up)
     {
-        _up |= up;
-        return !_up && (joinOnly || welcomed) && time.GetElapsedTime(_started) >= timeout;
+        NoteUp(up);
+        return _upAt is null && (joinOnly || welcomed) && time.GetElapsedTime(_started) >= timeout;
     }
 
     /// <summary>
@@ -46,17 +45,16 @@ public sealed class JoinWatch(TimeProvider time, TimeSpan timeout, bool joinOnly
     /// </summary>
     public bool LeaderUnheard(bool up, bool leaderKnown)
     {
+        NoteUp(up);
         _leaderHeard |= leaderKnown;
-        if (!joinOnly || _leaderHeard)
-        {
-            return false;
-        }
+        return joinOnly && !_leaderHeard && _upAt is { } at && time.GetElapsedTime(at) >= timeout;
+    }
 
+    private void NoteUp(bool up)
+    {
         if (up)
         {
             _upAt ??= time.GetTimestamp();
         }
-
-        return _upAt is { } at && time.GetElapsedTime(at) >= timeout;
     }
 }
