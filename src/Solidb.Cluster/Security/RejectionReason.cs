@@ -41,6 +41,24 @@ public enum RejectionReason
 
     /// <summary>An HTTP request to a token-protected endpoint without the admin token, with a wrong one, or from a browser (Origin).</summary>
     Unauthorized,
+
+    /// <summary>
+    /// A message whose sender path is at another address than the connection that carried it, or
+    /// whose claimed node id is not the node named by that connection's certificate.
+    /// </summary>
+    ForgedSender,
+
+    /// <summary>A message a connection's identity may not send: a service speaking the node protocol, gossip or joins.</summary>
+    NotPermitted,
+
+    /// <summary>A system message (death watch) naming an actor of the receiving node or of a third address as dead, or watching for another address.</summary>
+    SystemMessage,
+
+    /// <summary>A member or joiner that is no node: no node certificate, or a role that names another node id than its certificate.</summary>
+    NotANode,
+
+    /// <summary>A term no election could have produced: far above every term a majority of the voters has reached.</summary>
+    ImplausibleTerm,
 }
 
 public static class RejectionReasons
@@ -62,6 +80,11 @@ public static class RejectionReasons
         RejectionReason.Serialization => "serialization",
         RejectionReason.TlsHandshake => "tls_handshake",
         RejectionReason.Unauthorized => "unauthorized",
+        RejectionReason.ForgedSender => "forged_sender",
+        RejectionReason.NotPermitted => "not_permitted",
+        RejectionReason.SystemMessage => "system_message",
+        RejectionReason.NotANode => "not_a_node",
+        RejectionReason.ImplausibleTerm => "implausible_term",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }
