@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Solidb.Cluster.Configuration;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Security;
+using Solidb.Cluster.Security.Transport;
+using Akka.Remote.Transport.DotNetty;
 
 namespace Solidb.Cluster.Hosting;
 
@@ -50,7 +52,8 @@ public static class NodeAkkaConfig
             .AppendLine($"akka.remote.dot-netty.tcp.enable-ssl = {(s.Tls.Enabled ? "on" : "off")}")
             .AppendLine("akka.remote.dot-netty.tcp.ssl.require-mutual-authentication = on")
             .AppendLine("akka.remote.dot-netty.tcp.ssl.suppress-validation = off")
-            .AppendLine($"akka.remote.dot-netty.tcp.applied-adapters = [{string.Join(", ", adapters.Select(SolidbConfig.Quote))}]")
+            // The transport guard is innermost (last): it sees each PDU as the connection carried it.
+            .AppendLine($"akka.remote.dot-netty.tcp.applied-adapters = [{string.Join(", ", adapters.Append(TransportGuardSetup.AdapterName).Select(SolidbConfig.Quote))}]")
             .AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]")
             .AppendLine($"akka.cluster.roles = [{SolidbConfig.Quote(AkkaMembers.ModuleRole)}, {SolidbConfig.Quote(AkkaMembers.NodeIdRole(node.NodeId))}]")
             // Akka's seed-node-timeout is, for a node that only joins, how long it waits between
@@ -72,8 +75,20 @@ public static class NodeAkkaConfig
     public static ActorSystemSetup SystemSetup(NodeContext node, Config layered, TlsMaterial? tls, IReadOnlyList<string>? transportAdapters = null)
     {
         CheckTls(node, tls);
-        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(Build(node, layered, transportAdapters)));
-        return tls is null ? setup : setup.And(TlsTransport.Setup(tls, node.Counters));
+        var (guard, ssl) = TransportSetups(node, tls);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(Build(node, layered, transportAdapters)), guard);
+        return ssl is null ? setup : setup.And(ssl);
+    }
+
+    /// <summary>
+    /// The transport guard's setup and, with TLS, the certificate and validator, sharing the table
+    /// of accepted certificate identities (the validator fills it, the guard reads it).
+    /// </summary>
+    internal static (TransportGuardSetup Guard, DotNettySslSetup? Ssl) TransportSetups(NodeContext node, TlsMaterial? tls)
+    {
+        var certificates = tls is null ? null : new PeerCertificates(node.Time);
+        var guard = new TransportGuardSetup(node.Counters, () => node.Members, certificates);
+        return (guard, tls is null ? null : TlsTransport.Setup(tls, node.Counters, certificates!));
     }
 
     /// <summary>Settings with TLS need the loaded material, and only they.</summary>

@@ -15,9 +15,11 @@ public static class SolidbHostingExtensions
     public static AkkaConfigurationBuilder WithSolidbCluster(this AkkaConfigurationBuilder builder, NodeContext node, Config layered, TlsMaterial? tls = null)
     {
         NodeAkkaConfig.CheckTls(node, tls);
-        if (tls is not null)
+        var (guard, ssl) = NodeAkkaConfig.TransportSetups(node, tls);
+        builder.AddSetup(guard);
+        if (ssl is not null)
         {
-            builder.AddSetup(TlsTransport.Setup(tls, node.Counters));
+            builder.AddSetup(ssl);
         }
 
         return builder

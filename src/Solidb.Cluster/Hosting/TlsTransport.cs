@@ -1,6 +1,8 @@
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
+using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Security;
+using Solidb.Cluster.Security.Transport;
 using Solidb.Cluster.Stats;
 
 namespace Solidb.Cluster.Hosting;
@@ -13,23 +15,33 @@ namespace Solidb.Cluster.Hosting;
 /// </summary>
 public static class TlsTransport
 {
-    public static DotNettySslSetup Setup(TlsMaterial tls, NodeCounters counters) =>
+    public static DotNettySslSetup Setup(TlsMaterial tls, NodeCounters counters, PeerCertificates certificates) =>
         new(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
-            validateCertificateHostname: false, Validator(tls.Trust, counters));
+            validateCertificateHostname: false, Validator(tls.Trust, counters, certificates));
 
-    /// <summary>Akka calls this in every handshake, on both sides, instead of its own chain validation.</summary>
-    public static CertificateValidationCallback Validator(CaTrust trust, NodeCounters counters) =>
+    /// <summary>
+    /// Akka calls this in every handshake, on both sides, instead of its own chain validation. A
+    /// certificate must also name one SoliDB identity (a node or a service); the identity is handed
+    /// to the transport guard through <paramref name="certificates"/>, which attributes the connection to it.
+    /// </summary>
+    public static CertificateValidationCallback Validator(CaTrust trust, NodeCounters counters, PeerCertificates certificates) =>
         (certificate, chain, peer, _, log) =>
         {
-            string reason;
+            string? reason;
             if (certificate is null)
             {
                 reason = "it presented no certificate";
             }
-            else if (trust.Validates(certificate, chain, out reason))
+            else if (!trust.Validates(certificate, chain, out reason))
             {
+            }
+            else if (CertificateIdentity.Read(certificate, out reason) is { } identity)
+            {
+                certificates.Accepted(peer, identity);
                 return true;
             }
+
+            certificates.Refused(peer);
 
             if (counters.Reject(RejectionReason.TlsHandshake))
             {

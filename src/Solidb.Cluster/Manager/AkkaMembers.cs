@@ -12,10 +12,15 @@ public static class AkkaMembers
 
     public static string NodeIdRole(NodeId id) => NodeIdRolePrefix + id.Value;
 
+    /// <summary>
+    /// The node id a member's roles name; null when they name none or more than one (such a member
+    /// is no SoliDB node: it neither votes nor counts). With TLS the transport guard lets a join in
+    /// only when its one node id role is the id its certificate names.
+    /// </summary>
     public static NodeId? NodeIdOf(Member member)
     {
-        var role = member.Roles.FirstOrDefault(r => r.StartsWith(NodeIdRolePrefix, StringComparison.Ordinal));
-        return role is not null && NodeId.TryParse(role[NodeIdRolePrefix.Length..], out var id) ? id : null;
+        var roles = member.Roles.Where(r => r.StartsWith(NodeIdRolePrefix, StringComparison.Ordinal)).Take(2).ToList();
+        return roles.Count == 1 && NodeId.TryParse(roles[0][NodeIdRolePrefix.Length..], out var id) ? id : null;
     }
 
     /// <summary>host:port of an Akka address, the form peers are configured with.</summary>

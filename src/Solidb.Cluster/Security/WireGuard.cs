@@ -18,13 +18,13 @@ public static class WireGuard
     public static void Register(ActorSystem system, NodeContext node) => Nodes.AddOrUpdate(system, node);
 
     /// <summary>Counts the refusal (reason serialization) and returns the exception to throw: Akka.Remote drops the message.</summary>
-    public static SerializationException Refuse(ActorSystem system, string what)
+    public static SerializationException Refuse(ActorSystem system, string what, RejectionReason reason = RejectionReason.Serialization)
     {
-        if (Nodes.TryGetValue(system, out var node) && node.Counters.Reject(RejectionReason.Serialization))
+        if (Nodes.TryGetValue(system, out var node) && node.Counters.Reject(reason))
         {
             Logging.GetLogger(system, typeof(WireGuard)).Warning(
-                "Refused a payload from the network: {0} [serialization] (further refusals are counted in stats.rejections.serialization, " +
-                "logged at most once a minute)", what);
+                "Refused a payload from the network: {0} [{1}] (further refusals are counted in stats.rejections.{1}, " +
+                "logged at most once a minute)", what, reason.WireName());
         }
 
         return new SerializationException($"refused by the SoliDB wire guard: {what}");

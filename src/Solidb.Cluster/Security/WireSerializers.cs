@@ -158,8 +158,25 @@ public sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system) :
 
     public override byte[] ToBinary(object obj) => _inner.ToBinary(obj);
 
-    public override object FromBinary(byte[] bytes, Type type) =>
-        type is not null && AllowedTypes.Contains(type)
-            ? _inner.FromBinary(bytes, type)
-            : throw WireGuard.Refuse(system, $"system message {type?.Name ?? "(no type)"}");
+    public override object FromBinary(byte[] bytes, Type type)
+    {
+        if (type is null || !AllowedTypes.Contains(type))
+        {
+            throw WireGuard.Refuse(system, $"system message {type?.Name ?? "(no type)"}");
+        }
+
+        var message = _inner.FromBinary(bytes, type);
+        // Whatever the transport: no peer can tell this node that one of its own actors died (a
+        // notice naming the /system guardian stopped the actor system). Only a remote actor's death is news from the wire.
+        if (message is DeathWatchNotification notice && IsLocal(notice.Actor.Path.Address))
+        {
+            throw WireGuard.Refuse(system, $"a death notice for this node's own actor {Rejections.Quote(notice.Actor.Path.ToString())}", RejectionReason.SystemMessage);
+        }
+
+        return message;
+    }
+
+    private bool IsLocal(Address address) =>
+        address.Host is null || address.Equals(system.Provider.DefaultAddress)
+        || (address.Host == system.Provider.DefaultAddress.Host && address.Port == system.Provider.DefaultAddress.Port && address.System == system.Name);
 }
