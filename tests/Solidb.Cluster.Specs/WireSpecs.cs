@@ -45,7 +45,7 @@ public sealed class WireSpecs(ITestOutputHelper helper) : TestKit(output: helper
         hb.Tell(new ProbeRequest(member.NodeId.Value, victim.NodeId, 1, null!, 4, stamp));       // so did this
         var election = foreign.Module(victim, Election.ElectionActor.Name);
         election.Tell(new RequestVote(member.NodeId.Value, 1_000, false, stamp));
-        election.Tell(new VoteReply(member.NodeId.Value, before[2].Election.Term + 1, true, false, stamp));
+        election.Tell(new VoteReply(member.NodeId.Value, before.Statuses[2].Election.Term + 1, true, false, stamp));
         election.Tell(new RequestVote("ghost", 1_000, false, stamp), ActorRefs.NoSender);
         var heartbeatUid = await UidAsync(foreign.Module(victim, HeartbeatActor.Name));
 
@@ -107,38 +107,12 @@ public sealed class WireSpecs(ITestOutputHelper helper) : TestKit(output: helper
         Assert.False(canary.IsNobody());
     }
 
-    private async Task AssertNothingChangedAsync(InProcessCluster cluster, IReadOnlyList<ClusterStatus> before)
-    {
-        // Membership and terms must stay as they were for a window long enough for a forged term
-        // or a leave to spread by gossip (250 ms) and heartbeats (1 s).
-        var probes = cluster.Nodes.Select(n =>
-        {
-            var probe = CreateTestProbe(n.System);
-            Akka.Cluster.Cluster.Get(n.System).Subscribe(probe.Ref, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-                typeof(Akka.Cluster.ClusterEvent.IMemberEvent));
-            return probe;
-        }).ToList();
-        foreach (var probe in probes)
-        {
-            probe.ReceiveN(3, Converge); // the three Up members, as events
-        }
+    private Task AssertNothingChangedAsync(InProcessCluster cluster, ClusterSnapshot before) =>
+        before.AssertUnchangedAsync(this, cluster, Window, Converge);
 
-        await Task.WhenAll(probes.Select(p => p.ExpectNoMsgAsync(Window).AsTask()));
-        var after = await StatusesAsync(cluster);
-        for (var i = 0; i < before.Count; i++)
-        {
-            Assert.Equal(before[i].Election.Term, after[i].Election.Term);
-            Assert.Equal(before[i].Election.Leader, after[i].Election.Leader);
-            Assert.Equal(before[i].Members.Select(m => (m.NodeId, m.State)), after[i].Members.Select(m => (m.NodeId, m.State)));
-            Assert.True(after[i].Election.Term < Election.Terms.Max);
-        }
-    }
+    private static Task<ClusterSnapshot> StatusesAsync(InProcessCluster cluster) => ClusterSnapshot.TakeAsync(cluster);
 
-    private static async Task<IReadOnlyList<ClusterStatus>> StatusesAsync(InProcessCluster cluster) =>
-        await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
-
-    private static async Task<IActorRef?> IdentifyAsync(ActorSelection selection) =>
-        (await selection.Ask<ActorIdentity>(new Identify(1), Converge)).Subject;
+    private static Task<IActorRef?> IdentifyAsync(ActorSelection selection) => ClusterSnapshot.IdentifyAsync(selection, Converge);
 
     private static async Task<long> UidAsync(ActorSelection selection) =>
         (await IdentifyAsync(selection))?.Path.Uid ?? throw new InvalidOperationException($"{selection} is gone");

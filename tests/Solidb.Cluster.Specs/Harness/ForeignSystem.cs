@@ -47,6 +47,20 @@ public sealed class ForeignSystem : IAsyncDisposable
 
     public ActorSelection Path(ClusterNode node, string path) => System.ActorSelection($"{node.Address}{path}");
 
+    /// <summary>
+    /// A reference to <paramref name="path"/> at <paramref name="node"/>'s address, built here: as a
+    /// message's sender it writes that node's path into the envelope (AKKA-NOTES §7), a forged sender.
+    /// </summary>
+    public IActorRef Forged(ClusterNode node, string path) =>
+        ((ExtendedActorSystem)System).Provider.ResolveActorRef($"{node.Address}{path}");
+
+    /// <summary>Sends a death notice for <paramref name="deadPath"/> (at <paramref name="deadAt"/>'s address) to <paramref name="victim"/>'s root guardian, as Akka.Remote's death watch would.</summary>
+    public void SendDeathNotice(ClusterNode victim, ClusterNode deadAt, string deadPath)
+    {
+        var root = (IInternalActorRef)Forged(victim, "/");
+        root.SendSystemMessage(new Akka.Dispatch.SysMsg.DeathWatchNotification(Forged(deadAt, deadPath), existenceConfirmed: true, addressTerminated: false));
+    }
+
     public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
 }
 
