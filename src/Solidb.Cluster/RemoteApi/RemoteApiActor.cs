@@ -107,6 +107,7 @@ public sealed class RemoteApiActor : ReceiveActor
         switch (_owners.Check(subscriptionId, requester, out var relay))
         {
             case OwnerCheck.Owner when stop:
+                _owners.Remove(subscriptionId); // a renewal racing the relay's stop is answered Unknown, not lost
                 Context.Stop(relay!);
                 break;
             case OwnerCheck.Owner:

@@ -45,6 +45,9 @@ public sealed class SubscriptionOwners<TRelay>
 
     public void Add(string id, string owner, TRelay relay) => _byId[id] = (owner, relay);
 
+    /// <summary>Cancelled by its owner: the id is free at once (its relay may take a moment to stop).</summary>
+    public void Remove(string id) => _byId.Remove(id);
+
     /// <summary>The relay stopped (lease ran out, tunnel gone, cancelled): its id is free again.</summary>
     public void Removed(TRelay relay)
     {

@@ -99,5 +99,11 @@ public sealed class RemoteApiAccessTests : IDisposable
         owners.Removed("relay1");
         Assert.Equal(OwnerCheck.Unknown, owners.Check("sub", "akka.tcp://b@h:2", out _));
         Assert.Equal(0, owners.Count);
+
+        owners.Add("sub", "akka.tcp://b@h:2", "relay2");
+        owners.Remove("sub"); // cancelled: free at once
+        owners.Add("sub", "akka.tcp://a@h:1", "relay3");
+        owners.Removed("relay2"); // the cancelled relay's stop frees nothing of the new holder's
+        Assert.Equal(OwnerCheck.Owner, owners.Check("sub", "akka.tcp://a@h:1", out _));
     }
 }
