@@ -19,12 +19,14 @@ public sealed class EventsSubscription : ReceiveActor, IWithTimers
     private readonly IActorRef _client;
     private readonly IActorRef _subscriber;
     private readonly TimeSpan _renewInterval;
+    private readonly string? _token;
     private readonly SubscriptionCursor _cursor;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _relay;
 
-    public EventsSubscription(IActorRef client, IActorRef subscriber, IReadOnlyList<string>? types, TimeSpan renewInterval)
+    public EventsSubscription(IActorRef client, IActorRef subscriber, IReadOnlyList<string>? types, TimeSpan renewInterval, string? token = null)
     {
+        _token = token;
         _client = client;
         _subscriber = subscriber;
         _renewInterval = renewInterval;
@@ -62,8 +64,8 @@ public sealed class EventsSubscription : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef client, IActorRef subscriber, IReadOnlyList<string>? types, TimeSpan renewInterval) =>
-        global::Akka.Actor.Props.Create(() => new EventsSubscription(client, subscriber, types, renewInterval));
+    public static Props Props(IActorRef client, IActorRef subscriber, IReadOnlyList<string>? types, TimeSpan renewInterval, string? token = null) =>
+        global::Akka.Actor.Props.Create(() => new EventsSubscription(client, subscriber, types, renewInterval, token));
 
     protected override void PreStart()
     {
@@ -74,7 +76,8 @@ public sealed class EventsSubscription : ReceiveActor, IWithTimers
 
     protected override void PostStop() => Send(new UnsubscribeClusterEvents(_cursor.SubscriptionId));
 
-    private void Send(IRemoteApiMessage message) => _client.Tell(SolidbClusterClient.ToService(message), Self);
+    /// <summary>Every request from this actor, so the node keys the subscription to this actor's system (its owner).</summary>
+    private void Send(IRemoteApiMessage message) => _client.Tell(SolidbClusterClient.ToService(SolidbClusterClient.WithToken(message, _token)), Self);
 
     private sealed record Renew
     {

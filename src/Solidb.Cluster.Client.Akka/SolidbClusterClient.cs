@@ -22,6 +22,13 @@ public sealed record SolidbClusterClientOptions
 
     /// <summary>The actor name of the ClusterClient in the service's actor system.</summary>
     public string Name { get; init; } = "solidb-cluster-client";
+
+    /// <summary>
+    /// The cluster's admin token, sent with every request (subscriptions included). A node without TLS
+    /// needs it when <c>solidb.http.require-token-for-reads = on</c>; with mutual TLS the service's
+    /// certificate is the credential and no token is needed (docs/remote-api.md "Who may ask").
+    /// </summary>
+    public string? BearerToken { get; init; }
 }
 
 /// <summary>A refusal from the node (<see cref="RemoteApiError"/>), or an answer of the wrong kind.</summary>
@@ -71,6 +78,10 @@ public sealed class SolidbClusterClient
     /// <summary>The message that sends <paramref name="request"/> to the API of the node the client is connected to.</summary>
     public static ClusterClient.Send ToService(IRemoteApiMessage request) => new(RemoteApiPaths.Service, request, localAffinity: true);
 
+    /// <summary>The request with <paramref name="token"/> (when not null) attached.</summary>
+    public static IRemoteApiMessage WithToken(IRemoteApiMessage request, string? token) =>
+        token is not null && request is RemoteApiRequest r ? r with { Token = token } : request;
+
     public async Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken = default) =>
         (await AskAsync<ClusterStatusReply>(GetClusterStatus.Instance, cancellationToken)).Status;
 
@@ -91,11 +102,11 @@ public sealed class SolidbClusterClient
     /// actor: stop it to unsubscribe; it also ends when the subscriber stops.
     /// </summary>
     public IActorRef Subscribe(IActorRef subscriber, IReadOnlyList<string>? types = null) =>
-        System.ActorOf(EventsSubscription.Props(Client, subscriber, types, _options.RenewInterval));
+        System.ActorOf(EventsSubscription.Props(Client, subscriber, types, _options.RenewInterval, _options.BearerToken));
 
     private async Task<T> AskAsync<T>(IRemoteApiMessage request, CancellationToken cancellationToken)
     {
-        var answer = await Client.Ask<object>(ToService(request), _options.AskTimeout, cancellationToken);
+        var answer = await Client.Ask<object>(ToService(WithToken(request, _options.BearerToken)), _options.AskTimeout, cancellationToken);
         return answer switch
         {
             T reply => reply,

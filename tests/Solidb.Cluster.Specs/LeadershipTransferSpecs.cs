@@ -76,4 +76,41 @@ public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(
         await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is { } l && l.Term > term, HandOverBound, Poll);
         Assert.Equal((target.Context.NodeId, term + 1), (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value);
     }
+
+    [Fact]
+    public async Task An_operators_transfer_asked_through_a_follower_is_forwarded_to_the_leader_which_hands_over()
+    {
+        var (cluster, leaderIndex, term) = await StartWithLeader();
+        await using var _ = cluster;
+        var leader = cluster[leaderIndex];
+        var follower = cluster[(leaderIndex + 1) % 3];
+        var target = cluster[(leaderIndex + 2) % 3];
+
+        var result = await follower.Manager.Ask<LeadershipTransferResult>(
+            new Admin.TransferLeadershipRequest(target.Context.NodeId, "spec"), TimeSpan.FromSeconds(5));
+
+        Assert.True(result.Accepted, result.Reason);
+        Assert.Equal(target.Context.NodeId, result.Target);
+        Assert.Contains($"transferring leadership of term {term} to {target.Context.NodeId}", result.Reason);
+        await AwaitConditionAsync(async () => await InProcessCluster.AgreedLeaderAsync(cluster.Nodes) is { } l && l.Term > term, HandOverBound, Poll);
+        Assert.Equal((target.Context.NodeId, term + 1), (await InProcessCluster.AgreedLeaderAsync(cluster.Nodes))!.Value);
+        Assert.NotEqual(leader.Context.NodeId, target.Context.NodeId);
+    }
+
+    [Fact]
+    public async Task An_operators_leave_of_another_member_is_forwarded_to_it_and_it_leaves_gracefully()
+    {
+        var (cluster, leaderIndex, _) = await StartWithLeader();
+        await using var _ = cluster;
+        var asked = cluster[(leaderIndex + 1) % 3];
+        var leaving = cluster[(leaderIndex + 2) % 3];
+
+        var result = await asked.Manager.Ask<Admin.LeaveMemberResult>(new Admin.LeaveMemberRequest(leaving.Context.NodeId, "spec"), TimeSpan.FromSeconds(5));
+        var unknown = await asked.Manager.Ask<Admin.LeaveMemberResult>(new Admin.LeaveMemberRequest(NodeId.Parse("node9"), "spec"), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(Admin.LeaveOutcome.Accepted, result.Outcome);
+        Assert.Equal(Admin.LeaveOutcome.UnknownMember, unknown.Outcome);
+        await leaving.System.WhenTerminated.WaitAsync(Converge);
+        await AwaitConditionAsync(async () => (await asked.StatusAsync()).Members.Length == 2, Converge, Poll);
+    }
 }

@@ -212,41 +212,62 @@ public sealed class CmdAppTests : IAsyncLifetime, IDisposable
         Assert.Equal($"POST /_api/cluster/leader/transfer bearer={FakeAdminNode.Token}", _node.Requests.Last());
     }
 
-    [Fact]
-    public async Task Transfer_leadership_through_a_follower_posts_to_the_leaders_http_address()
+    /// <summary>The status names a leader and a member whose announced HTTP address is another node: nothing may go there.</summary>
+    [Theory]
+    [InlineData("POST /_api/cluster/leader/transfer?to=n1", "cluster", "transfer-leadership", "n1")]
+    [InlineData("POST /_api/cluster/leader/transfer", "cluster", "transfer-leadership")]
+    [InlineData("POST /_api/cluster/members/n2/leave", "cluster", "leave", "n2")]
+    [InlineData("POST /_api/cluster/leave", "cluster", "leave")]
+    [InlineData("POST /_api/cluster/members/n2/down", "cluster", "down", "n2")]
+    public async Task Admin_commands_send_the_token_only_to_the_given_node_never_to_an_address_learnt_from_the_cluster(string expected, params string[] command)
     {
-        await using var leader = await FakeAdminNode.StartAsync();
-        _node.Status = TestData.Status(leader: "n2", members: [TestData.Member("n1", MemberState.Active, http: Node), TestData.Member("n2", MemberState.Active, http: leader.Url.ToString())]);
+        await using var learnt = await FakeAdminNode.StartAsync();
+        _node.Status = TestData.Status(leader: "n2",
+            members: [TestData.Member("n1", MemberState.Active, http: Node), TestData.Member("n2", MemberState.Active, http: learnt.Url.ToString())]);
 
-        var (code, stdout, _) = await TestData.Run("cluster", "transfer-leadership", "n1", "--node", Node, "--token-file", _tokenFile);
+        string[] args = [.. command, "--node", Node, "--token-file", _tokenFile];
+        var (code, _, stderr) = await TestData.Run(args);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Contains("status=transferred to=n1", stdout);
-        Assert.Equal([$"GET /_api/cluster/status bearer={FakeAdminNode.Token}"], _node.Requests);
-        Assert.Equal($"POST /_api/cluster/leader/transfer?to=n1 bearer={FakeAdminNode.Token}", leader.Requests.Single());
+        Assert.Empty(stderr);
+        Assert.Equal([$"{expected} bearer={FakeAdminNode.Token}"], _node.Requests);
+        Assert.Empty(learnt.Requests);
     }
 
     [Fact]
-    public async Task Leave_of_a_named_member_posts_to_that_members_http_address()
+    public async Task A_redirect_from_the_node_is_not_followed_so_the_token_stays_with_the_given_node()
     {
-        await using var other = await FakeAdminNode.StartAsync();
-        _node.Status = TestData.Status(members: [TestData.Member("n1", MemberState.Active, http: Node), TestData.Member("n2", MemberState.Active, http: other.Url.ToString())]);
+        await using var elsewhere = await FakeAdminNode.StartAsync();
+        _node.RedirectTo = elsewhere.Url;
+
+        var (code, _, stderr) = await TestData.Run("cluster", "transfer-leadership", "--node", Node, "--token-file", _tokenFile);
+
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        AssertOneErrorLine(stderr, "307");
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    [Fact]
+    public async Task Leave_of_a_named_member_asks_the_given_node_to_forward_it()
+    {
+        _node.Status = TestData.Status(members: [TestData.Member("n1", MemberState.Active, http: Node), TestData.Member("n2", MemberState.Active)]);
 
         var (code, stdout, _) = await TestData.Run("cluster", "leave", "n2", "--json", "--node", Node, "--token-file", _tokenFile);
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal("leaving", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
-        Assert.Equal([$"GET /_api/cluster/status bearer={FakeAdminNode.Token}"], _node.Requests);
-        Assert.Equal($"POST /_api/cluster/leave bearer={FakeAdminNode.Token}", other.Requests.Single());
+        Assert.Equal("n2", JsonDocument.Parse(stdout).RootElement.GetProperty("node_id").GetString());
+        Assert.Equal([$"POST /_api/cluster/members/n2/leave bearer={FakeAdminNode.Token}"], _node.Requests);
     }
 
     [Fact]
-    public async Task Leave_of_a_node_that_is_not_a_member_is_exit_1()
+    public async Task Leave_of_a_node_that_is_not_a_member_is_exit_1_with_the_nodes_404()
     {
+        _node.Status = TestData.Status(members: [TestData.Member("n1", MemberState.Active, http: Node)]);
+
         var (code, _, stderr) = await TestData.Run("cluster", "leave", "n9", "--node", Node, "--token-file", _tokenFile);
 
         Assert.Equal(ExitCodes.CheckFailed, code);
-        AssertOneErrorLine(stderr, "n9 is not a member");
+        AssertOneErrorLine(stderr, "404 Not Found: no member has node id n9");
     }
 
     [Fact]

@@ -36,6 +36,9 @@ internal sealed class FakeAdminNode : IAsyncDisposable
 
     public bool NoQuorum { get; set; }
 
+    /// <summary>When set, every admin endpoint answers 307 to the same path on this URL (a node that tries to send the token elsewhere).</summary>
+    public Uri? RedirectTo { get; set; }
+
     public string Metrics { get; set; } = "# TYPE solidb_term gauge\nsolidb_term 3\nsolidb_members{state=\"Active\"} 3\n";
 
     /// <summary>"METHOD path?query bearer=TOKEN" per request (bearer=- without one).</summary>
@@ -59,6 +62,9 @@ internal sealed class FakeAdminNode : IAsyncDisposable
         app.MapGet("/_api/cluster/health/ready", () => Results.Json(node.Readiness, ClusterJson.Options, statusCode: node.Readiness.Status == "ready" ? 200 : 503));
         app.MapGet("/metrics", () => Results.Text(node.Metrics, "text/plain; version=0.0.4"));
         app.MapPost("/_api/cluster/leave", (HttpContext http) => node.Admin(http, () => new { status = "leaving", node_id = "n1" }));
+        app.MapPost("/_api/cluster/members/{id}/leave", (HttpContext http, string id) => node.Status is { } s && s.Members.All(m => m.NodeId != id)
+            ? Results.Json(new ErrorResponse($"no member has node id {id}"), ClusterJson.Options, statusCode: 404)
+            : node.Admin(http, () => new { status = "leaving", node_id = id }));
         app.MapPost("/_api/cluster/members/{id}/down", (HttpContext http, string id) => node.Admin(http, () => new { status = "downed", node_id = id }));
         app.MapPost("/_api/cluster/leader/transfer", (HttpContext http) => node.Admin(http, () => new { status = "transferred", to = http.Request.Query["to"].ToString() }));
         await app.StartAsync();
@@ -74,6 +80,11 @@ internal sealed class FakeAdminNode : IAsyncDisposable
 
     private IResult Admin(HttpContext http, Func<object> done)
     {
+        if (RedirectTo is { } elsewhere)
+        {
+            return Results.Redirect(new Uri(elsewhere, http.Request.Path + http.Request.QueryString).ToString(), permanent: false, preserveMethod: true);
+        }
+
         if (http.Request.Headers.ContainsKey("Origin"))
         {
             return Results.Json(new ErrorResponse("admin endpoints refuse cross-site requests"), ClusterJson.Options, statusCode: 403);

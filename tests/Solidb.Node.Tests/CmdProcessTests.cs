@@ -107,12 +107,16 @@ public sealed class CmdProcessTests
         Assert.Contains("401 Unauthorized", stderr);
         Assert.Contains("--token-file", stderr);
 
-        // Transfer asked through a follower: the command goes to the leader, and the heir leads in a higher term.
+        // Transfer asked through a follower: the command posts only to that follower, which forwards it to the leader over
+        // the cluster's transport; the heir leads in a higher term.
         (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "transfer-leadership", heir, "--node", At(downed), "--token-file", tokenFile);
         Assert.True(code == 0, stderr);
         Assert.Contains("status=transferring", stdout);
         await Until.Async(cluster.StatusesAsync,
             all => all.All(s => s?.GetProperty("leader").GetString() == heir && s.Value.GetProperty("term").GetInt64() > term), Bound);
+        Assert.Contains($"Admin audit: leadership transfer to {heir} on node {downed} from 127.0.0.1:", cluster.Nodes[IndexOf(downed)].StdOut);
+        Assert.Contains($"Leadership transfer to {heir} requested by the operator via {downed}", cluster.Nodes[IndexOf(leader)].StdOut);
+        Assert.DoesNotContain("Admin audit", cluster.Nodes[IndexOf(leader)].StdOut); // no HTTP request reached the leader
 
         // Down through the old leader, now a follower: forwarded to the heir; the downed process ends with exit 4.
         (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "down", downed, "--node", At(leader), "--token-file", tokenFile);
@@ -120,11 +124,13 @@ public sealed class CmdProcessTests
         Assert.Contains($"status=downed node_id={downed}", stdout);
         Assert.Equal(4, await cluster.Nodes[IndexOf(downed)].WaitForExitAsync(Bound));
 
-        // Leave of a named member, asked through another: that member leaves and exits 0.
+        // Leave of a named member, asked through another: forwarded over the cluster's transport; that member leaves and exits 0.
         (code, stdout, stderr) = await CmdProcess.RunAsync("cluster", "leave", leader, "--node", At(heir), "--token-file", tokenFile);
         Assert.True(code == 0, stderr);
-        Assert.Contains("status=leaving", stdout);
+        Assert.Contains($"status=leaving node_id={leader}", stdout);
         Assert.Equal(0, await cluster.Nodes[IndexOf(leader)].WaitForExitAsync(Bound));
+        Assert.Contains($"Leaving the cluster gracefully (requested by the operator via {heir})", cluster.Nodes[IndexOf(leader)].StdOut);
+        Assert.DoesNotContain("Admin audit: leave", cluster.Nodes[IndexOf(leader)].StdOut);
         await Until.Async(cluster.Nodes[IndexOf(heir)].TryStatusAsync,
             s => s?.GetProperty("members").GetArrayLength() == 1 && s.Value.GetProperty("leader").GetString() == heir, Bound);
     }

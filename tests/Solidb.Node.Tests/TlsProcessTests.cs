@@ -105,6 +105,18 @@ public sealed class TlsProcessTests : IDisposable
         Assert.Contains("solidb: error: --http-tls on (solidb.tls.http) needs the node's certificate", stderr);
     }
 
+    [Fact]
+    public async Task Http_tls_off_on_a_non_loopback_host_without_insecure_exits_2_in_one_line()
+    {
+        var (code, _, stderr) = await SolidbProcess.RunAsync(
+            ["--node-id", "node1", "--host", "0.0.0.0", "--public-host", "127.0.0.1", "--http-tls", "off", .. _certs.For("node1").Args], _dir.Sub("n1"));
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("solidb: error: refusing to serve the HTTP API over plain HTTP on non-loopback host '0.0.0.0'", line);
+        Assert.Contains("--insecure", line);
+    }
+
     private static HttpClient HttpsClientTrusting(string caFile)
     {
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));

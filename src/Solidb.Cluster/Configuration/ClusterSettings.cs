@@ -88,7 +88,7 @@ public sealed record ClusterSettings
             Health = HealthSettings.From(r),
             Election = ElectionSettings.From(r),
             Clock = ClockSettings.From(r),
-            Tls = TlsSettings.From(r),
+            Tls = TlsSettings.From(r, host),
             Restart = RestartSettings.From(r),
             Events = EventsSettings.From(r),
             Http = HttpSettings.From(r),

@@ -18,15 +18,19 @@ public sealed record TlsSettings
     /// <summary>The CA certificates (PEM bundle) a peer's certificate must chain to; several during a rotation.</summary>
     public string? CaFile { get; init; }
 
-    /// <summary>Serve the HTTP API over HTTPS with the node's certificate.</summary>
+    /// <summary>Serve the HTTP API over HTTPS with the node's certificate (<see cref="HttpMode"/> resolved for the node's host).</summary>
     public bool Http { get; init; }
+
+    /// <summary>What solidb.tls.http says: auto (the default), on or off.</summary>
+    public HttpsMode HttpMode { get; init; }
 
     /// <summary>The operator accepts unauthenticated, unencrypted traffic on a non-loopback host.</summary>
     public bool Insecure { get; init; }
 
     public bool Enabled => CertFile is not null;
 
-    internal static TlsSettings From(ConfigReader r)
+    /// <param name="host">The bind host: with TLS, HTTPS is the default off loopback.</param>
+    internal static TlsSettings From(ConfigReader r, string host)
     {
         var cert = Path(r, "tls.cert-file");
         var key = Path(r, "tls.key-file");
@@ -39,12 +43,15 @@ public sealed record TlsSettings
                 $"TLS needs all three of --tls-cert, --tls-key and --tls-ca (solidb.tls.cert-file, key-file, ca-file); missing: {string.Join(", ", missing)}");
         }
 
+        var mode = r.String("tls.http").Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? HttpsMode.Auto
+            : r.Bool("tls.http") ? HttpsMode.On : HttpsMode.Off;
         var settings = new TlsSettings
         {
             CertFile = cert,
             KeyFile = key,
             CaFile = ca,
-            Http = r.Bool("tls.http"),
+            HttpMode = mode,
+            Http = mode == HttpsMode.On || (mode == HttpsMode.Auto && cert is not null && !TransportSecurity.IsLoopback(host)),
             Insecure = r.Bool("tls.insecure"),
         };
         return settings.Http && !settings.Enabled
@@ -53,4 +60,12 @@ public sealed record TlsSettings
     }
 
     private static string? Path(ConfigReader r, string key) => r.String(key).Trim() is { Length: > 0 } path ? path : null;
+}
+
+/// <summary>solidb.tls.http: auto serves HTTPS off loopback when the node has TLS, plain HTTP on loopback.</summary>
+public enum HttpsMode
+{
+    Auto,
+    On,
+    Off,
 }

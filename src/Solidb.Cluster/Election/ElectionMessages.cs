@@ -52,9 +52,10 @@ public sealed record LeaderChanged(LeaderInfo Info);
 /// <summary>
 /// Ask <c>/user/solidb-cluster</c> to hand leadership over (etcd's move-leader, Raft's TimeoutNow):
 /// to <paramref name="To"/>, or to the most up-to-date live voter when null. The answer is a
-/// <see cref="LeadershipTransferResult"/>: accepted once the transfer has started on the leader
-/// (a follower forwards to the leader it knows), or refused with the reason (no leader, no quorum,
-/// not a live voter, a transfer already running). A transfer that does not complete within an
+/// <see cref="LeadershipTransferResult"/>: accepted once the transfer has started on the leader,
+/// or refused with the reason (not the leader, no quorum, not a live voter, a transfer already
+/// running). Never forwarded: an operator's request that a follower forwards to the leader is
+/// <c>Admin.TransferLeadershipRequest</c>. A transfer that does not complete within an
 /// election timeout is abandoned; safety is unchanged (the new leader needs a majority in a higher term).
 /// </summary>
 public sealed record TransferLeadership(NodeId? To);

@@ -29,6 +29,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
     private IActorRef _election = ActorRefs.Nobody;
     private Events.EventFeed _events = null!;
     private readonly Admin.AdminRequests _admin;
+    private readonly Admin.ForwardedAdmin _forwarded;
 
     public ClusterManagerActor(NodeContext node)
     {
@@ -38,6 +39,7 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
             node.Settings.Clock, node.Settings.SeedOrder().Count, node.Settings.Health.MonitoredPeers);
         _admin = new Admin.AdminRequests(node, _akka, _coordinator, Context.System, _log,
             (message, delay) => Timers.StartSingleTimer(message, message, delay));
+        _forwarded = new Admin.ForwardedAdmin(node, _akka, _coordinator, () => _election, _log);
         Receive<ClusterEvent.CurrentClusterState>(s => Carry(_coordinator.MembersReset(AkkaMembers.ObserveAll(s.Members))));
         Receive<ClusterEvent.IMemberEvent>(OnMember);
         Receive<ClusterEvent.UnreachableMember>(e => OnReachability(e.Member, unreachable: true));
@@ -75,6 +77,10 @@ public sealed class ClusterManagerActor : ReceiveActor, IWithTimers
         Receive<OperatorDownNotice>(m => _admin.Notice(m, Sender));
         Receive<Admin.ConfirmOperatorDown>(_admin.Confirm);
         Receive<TransferLeadership>(m => _election.Forward(m));
+        Receive<Admin.TransferLeadershipRequest>(m => _forwarded.Local(m, Sender, Self));
+        Receive<LeadershipTransferRequest>(m => _forwarded.Forwarded(m, Sender, Self));
+        Receive<Admin.LeaveMemberRequest>(m => _forwarded.Local(m, Sender, Self));
+        Receive<MemberLeaveRequest>(m => _forwarded.Forwarded(m, Sender, Self));
         Receive<Bootstrap.AbandonFormation>(_ => _akka.StopForRestart(new RestartSelf(RestartCause.FormationAbandoned, DownSelf: true)));
         Receive<WiringRequest>(_ => ChildWiring.Rewire(Context, Sender, _coordinator.Snapshot, _log));
         ReceiveAny(m => _node.Dropped(m, _log, Name));

@@ -28,3 +28,22 @@ public static class OperatorDownOutcomes
 
     public static bool IsValid(string? outcome) => outcome is Accepted or Unknown or Refused;
 }
+
+// Leadership transfer and a member's leave, asked through any node's HTTP API: the node the
+// operator gave forwards them over the cluster's own transport, so solidb-cmd never sends the
+// admin token to an address it learnt from the cluster (docs/security.md "Admin endpoints").
+
+/// <summary>
+/// A node forwards an operator's leadership transfer to the leader it knows: to <paramref name="To"/>,
+/// or to the most up-to-date live voter when null. The leader acts on it only while it leads and never forwards it.
+/// </summary>
+public sealed record LeadershipTransferRequest(string From, string? To, HlcTimestamp Sent) : IStamped;
+
+/// <summary>The leader's answer: <paramref name="Target"/> is the voter it hands over to, when <paramref name="Accepted"/>.</summary>
+public sealed record LeadershipTransferReply(string From, bool Accepted, string Reason, string? Target, HlcTimestamp Sent) : IStamped;
+
+/// <summary>A node forwards an operator's leave of <paramref name="Target"/> to that member, which leaves gracefully.</summary>
+public sealed record MemberLeaveRequest(string From, string Target, HlcTimestamp Sent) : IStamped;
+
+/// <summary>The member's answer: it is leaving, or why not.</summary>
+public sealed record MemberLeaveReply(string From, string Target, bool Accepted, string Reason, HlcTimestamp Sent) : IStamped;

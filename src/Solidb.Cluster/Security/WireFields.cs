@@ -38,6 +38,10 @@ public static class WireFields
         OperatorDownReply m => Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.Reason, "reason")
             ?? (OperatorDownOutcomes.IsValid(m.Outcome) ? null : (RejectionReason.InvalidField, "outcome")),
         OperatorDownNotice m => Term(m.Term) ?? Id(m.From, "from") ?? Id(m.Target, "target") ?? Id(m.RequestedVia, "requested_via"),
+        LeadershipTransferRequest m => Id(m.From, "from") ?? OptionalId(m.To, "to"),
+        LeadershipTransferReply m => Id(m.From, "from") ?? Text(m.Reason, "reason") ?? OptionalId(m.Target, "target"),
+        MemberLeaveRequest m => Id(m.From, "from") ?? Id(m.Target, "target"),
+        MemberLeaveReply m => Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.Reason, "reason"),
         _ => null,
     };
 
@@ -57,6 +61,9 @@ public static class WireFields
 
     private static (RejectionReason, string)? Id(string? text, string field) =>
         NodeId.TryParse(text ?? "", out _) ? null : (RejectionReason.MalformedNodeId, field);
+
+    private static (RejectionReason, string)? OptionalId(string? text, string field) =>
+        text is null ? null : Id(text, field);
 
     private static (RejectionReason, string)? Text(string? text, string field) =>
         text is { Length: > 0 and <= MaxText } ? null : (RejectionReason.InvalidField, field);

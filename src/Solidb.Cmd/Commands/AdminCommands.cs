@@ -1,27 +1,23 @@
 using System.Text.Json;
-using Solidb.Cluster.Client.Models;
 using Solidb.Cmd.Cli;
 
 namespace Solidb.Cmd.Commands;
 
 /// <summary>
 /// The admin commands (the token is sent as <c>Authorization: Bearer</c>): leave, down, transfer-leadership.
+/// Each goes only to the nodes the operator gave (<c>--node</c>, <c>SOLIDB_NODE</c>), never to an address learnt from
+/// the cluster: what must reach the leader or another member, that node forwards over the cluster's own transport.
 /// A refusal (401 no or wrong token, 403 cross-site, 409 no quorum, ...) is exit 1 with the node's error text.
 /// </summary>
 public static class AdminCommands
 {
-    /// <summary>Without a node, the node asked leaves; with one, that member's own HTTP address (from the status) is asked.</summary>
+    /// <summary>Without a node, the node asked leaves; with one, the node asked tells that member to leave.</summary>
     public static async Task<int> LeaveAsync(CommandContext ctx)
     {
-        IReadOnlyList<Uri> targets = ctx.Session.Nodes;
-        if (ctx.Argument(0) is { } node)
-        {
-            CheckNodeId(node);
-            var status = await ctx.Session.StatusAsync(ctx.Cancellation);
-            targets = [HttpAddressOf(status, node, "leave")];
-        }
-
-        var (answered, body) = await ctx.Session.PostAsync(targets, "_api/cluster/leave", ctx.Cancellation);
+        var path = ctx.Argument(0) is { } node
+            ? $"_api/cluster/members/{Uri.EscapeDataString(CheckNodeId(node))}/leave"
+            : "_api/cluster/leave";
+        var (answered, body) = await ctx.Session.PostAsync(ctx.Session.Nodes, path, ctx.Cancellation);
         Print(ctx, answered, body);
         return ExitCodes.Ok;
     }
@@ -34,29 +30,14 @@ public static class AdminCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>Only the leader can hand its leadership over: a follower asked forwards the request to the leader it knows.</summary>
     public static async Task<int> TransferLeadershipAsync(CommandContext ctx)
     {
         var to = ctx.Argument(0) is { } n ? CheckNodeId(n) : null;
         var path = "_api/cluster/leader/transfer" + (to is null ? "" : "?to=" + Uri.EscapeDataString(to));
-        // Only the leader can hand its leadership over: asked through a follower, the command goes to the leader the
-        // follower knows (a node without a leader is asked itself, and its 409 says why).
-        var status = await ctx.Session.StatusAsync(ctx.Cancellation);
-        IReadOnlyList<Uri> targets = status.Leader is { } leader && leader != status.NodeId
-            ? [HttpAddressOf(status, leader, "transfer-leadership")]
-            : ctx.Session.Nodes;
-        var (answered, body) = await ctx.Session.PostAsync(targets, path, ctx.Cancellation);
+        var (answered, body) = await ctx.Session.PostAsync(ctx.Session.Nodes, path, ctx.Cancellation);
         Print(ctx, answered, body);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>A member's own HTTP API, as it announced it to the cluster (exit 1 when it is no member or has not yet).</summary>
-    private static Uri HttpAddressOf(StatusResponse status, string node, string command)
-    {
-        var member = status.Members.FirstOrDefault(m => m.NodeId == node)
-            ?? throw new CheckFailedException($"{node} is not a member (as seen by {status.NodeId}: {string.Join(", ", status.Members.Select(m => m.NodeId))})");
-        return member.HttpAddress is { } http && Uri.TryCreate(http, UriKind.Absolute, out var url)
-            ? url
-            : throw new CheckFailedException($"{node} has not announced its HTTP address yet (as seen by {status.NodeId}); run {command} against it with --node");
     }
 
     /// <summary>The node ids the node accepts: 1-64 letters, digits, '.', '_', '-'.</summary>

@@ -33,7 +33,8 @@ public sealed class NodeSession : IDisposable
             throw new UsageException($"invalid value for --tls-ca: {e.Message}");
         }
 
-        var handler = new SocketsHttpHandler { ConnectTimeout = globals.Timeout };
+        // No redirects: the token goes only to the URLs the operator gave (--node, SOLIDB_NODE), never to one a node names.
+        var handler = new SocketsHttpHandler { ConnectTimeout = globals.Timeout, AllowAutoRedirect = false };
         if (_validator is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = _validator.Validate;

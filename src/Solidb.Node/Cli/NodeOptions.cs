@@ -32,8 +32,8 @@ public static class NodeOptions
         "The private key of --tls-cert (PEM).");
     public static readonly NodeOption TlsCa = new("--tls-ca", "SOLIDB_TLS_CA", "solidb.tls.ca-file", "FILE",
         "CA certificate(s) (PEM) every peer's certificate must chain to; the only trust roots.");
-    public static readonly NodeOption HttpTls = new("--http-tls", "SOLIDB_HTTP_TLS", "solidb.tls.http", "on|off",
-        "Serve the HTTP API over HTTPS with --tls-cert. Default off.");
+    public static readonly NodeOption HttpTls = new("--http-tls", "SOLIDB_HTTP_TLS", "solidb.tls.http", "on|off|auto",
+        "Serve the HTTP API over HTTPS with --tls-cert. Default auto: HTTPS off loopback when TLS is on, else plain HTTP; off on a non-loopback --host needs --insecure.");
     public static readonly NodeOption Insecure = new("--insecure", "SOLIDB_INSECURE", "solidb.tls.insecure", "",
         "Allow a non-loopback --host without TLS (unauthenticated cluster and HTTP traffic).", IsSwitch: true);
 

@@ -44,7 +44,8 @@ public static class NodeHost
             });
 
         builder.Services.AddSingleton(node);
-        builder.Services.AddSingleton(adminToken ?? AdminToken.Resolve(node.Settings.Http, node.Settings.DataDir));
+        adminToken ??= AdminToken.Resolve(node.Settings.Http, node.Settings.DataDir);
+        builder.Services.AddSingleton(adminToken);
         builder.Services.AddSingleton<Http.Admin.AdminAudit>();
         builder.Services.AddAkka(NodeAkkaConfig.SystemName, (akka, _) => akka
             .ConfigureLoggers(l =>
@@ -53,7 +54,7 @@ public static class NodeHost
                 l.ClearLoggers();
                 l.AddLogger<AkkaLogForwarder>();
             })
-            .WithSolidbCluster(node, layered, tls));
+            .WithSolidbCluster(node, layered, tls, adminToken));
 
         var app = builder.Build();
         ClusterEndpoints.Map(app);

@@ -133,6 +133,87 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
         }
     }
 
+    [Fact]
+    public async Task Without_TLS_and_with_require_token_for_reads_every_request_needs_the_admin_token_and_each_refusal_is_counted()
+    {
+        await using var cluster = InProcessCluster.Start(1, InProcessCluster.FastBootstrap + "\nsolidb.http.require-token-for-reads = on");
+        await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
+        var node = cluster[0];
+        var token = (await File.ReadAllTextAsync(Path.Combine(node.Context.Settings.DataDir, "admin-token"))).Trim();
+
+        await using (var without = ServiceSystem.Start([node]))
+        {
+            var refused = await Assert.ThrowsAsync<SolidbRemoteApiException>(() => RetryTimeoutsAsync(() => without.Client.GetStatusAsync()));
+            Assert.Equal(RemoteApiErrors.Unauthorized, refused.Code);
+            var before = node.Context.Counters.Rejections[RejectionReason.Unauthorized];
+            var subscription = await without.Client.Client.Ask<object>(SolidbClusterClient.ToService(new SubscribeClusterEvents("no-token")), TimeSpan.FromSeconds(5));
+            Assert.Equal(RemoteApiErrors.Unauthorized, Assert.IsType<RemoteApiError>(subscription).Code);
+            Assert.Equal(before + 1, node.Context.Counters.Rejections[RejectionReason.Unauthorized]);
+        }
+
+        await using (var wrong = ServiceSystem.Start([node], token: token + "x"))
+        {
+            Assert.Equal("the admin token is wrong",
+                (await Assert.ThrowsAsync<SolidbRemoteApiException>(() => RetryTimeoutsAsync(() => wrong.Client.GetLeaderAsync()))).Message);
+        }
+
+        await using var with = ServiceSystem.Start([node], token: token);
+        Assert.Equal(node.NodeId, (await EventuallyAsync(() => with.Client.GetStatusAsync())).NodeId);
+        var probe = CreateTestProbe(with.System);
+        with.Client.Subscribe(probe);
+        probe.ExpectMsg<SnapshotEvent>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_subscription_is_renewed_or_cancelled_only_by_the_service_that_made_it()
+    {
+        await using var cluster = InProcessCluster.Start(1);
+        await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
+        var node = cluster[0];
+        await using var owner = ServiceSystem.Start([node]);
+        await using var other = ServiceSystem.Start([node]);
+        await EventuallyAsync(() => owner.Client.GetStatusAsync());
+        await EventuallyAsync(() => other.Client.GetStatusAsync());
+        var events = CreateTestProbe(owner.System);
+        Task<object> Ask(ServiceSystem s, IRemoteApiMessage m) =>
+            s.Client.Client.Ask<object>(SolidbClusterClient.ToService(m), TimeSpan.FromSeconds(5));
+
+        owner.Client.Client.Tell(SolidbClusterClient.ToService(new SubscribeClusterEvents("shared")), events);
+        events.ExpectMsg<ClusterEventsSubscribed>(TimeSpan.FromSeconds(10));
+        events.ExpectMsg<SnapshotEvent>();
+        var before = node.Context.Counters.Rejections[RejectionReason.NotPermitted];
+
+        // Another service knows the id: it can neither renew, cancel nor take over the subscription.
+        Assert.IsType<ClusterEventsUnknown>(await Ask(other, new RenewClusterEventsSubscription("shared")));
+        other.Client.Client.Tell(SolidbClusterClient.ToService(new UnsubscribeClusterEvents("shared")));
+        Assert.Equal(RemoteApiErrors.NotPermitted, Assert.IsType<RemoteApiError>(await Ask(other, new SubscribeClusterEvents("shared"))).Code);
+        Assert.Equal(before + 3, node.Context.Counters.Rejections[RejectionReason.NotPermitted]);
+
+        // The owner's subscription is untouched: renewed, and cancelled by the owner it is gone and the id is free.
+        owner.Client.Client.Tell(SolidbClusterClient.ToService(new RenewClusterEventsSubscription("shared")), events);
+        events.FishForMessage(m => m is ClusterEventsRenewed, TimeSpan.FromSeconds(5));
+        owner.Client.Client.Tell(SolidbClusterClient.ToService(new UnsubscribeClusterEvents("shared")), events);
+        await AwaitConditionAsync(async () => await Ask(owner, new RenewClusterEventsSubscription("shared")) is ClusterEventsUnknown, TimeSpan.FromSeconds(10));
+        Assert.IsType<ClusterEventsSubscribed>(await Ask(other, new SubscribeClusterEvents("shared")));
+        Assert.Equal(before + 3, node.Context.Counters.Rejections[RejectionReason.NotPermitted]);
+    }
+
+    /// <summary>Asks until an answer comes (a refusal included): the first ask may go out while the client still looks for its receptionist.</summary>
+    private static async Task<T> RetryTimeoutsAsync<T>(Func<Task<T>> ask)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await ask();
+            }
+            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
     /// <summary>Asks until answered: the first ask may go out while the client still looks for its receptionist.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> ask)
     {

@@ -19,7 +19,9 @@ public sealed class ServiceSystem : IAsyncDisposable
     public SolidbClusterClient Client { get; }
 
     /// <param name="allowJson">Lets the service send any type through Akka's JSON serializer (what an attacker could send).</param>
-    public static ServiceSystem Start(IEnumerable<ClusterNode> contacts, ClientTls? tls = null, bool allowJson = false, TimeSpan? askTimeout = null)
+    /// <param name="token">The admin token the client sends with every request.</param>
+    public static ServiceSystem Start(IEnumerable<ClusterNode> contacts, ClientTls? tls = null, bool allowJson = false, TimeSpan? askTimeout = null,
+        string? token = null)
     {
         var extra = ConfigurationFactory.ParseString($"""
             akka.remote.dot-netty.tcp.applied-adapters = ["trttl"]
@@ -32,6 +34,7 @@ public sealed class ServiceSystem : IAsyncDisposable
             AddressProtocol = tls is null ? "akka.trttl.tcp" : "akka.trttl.ssl.tcp",
             RenewInterval = TimeSpan.FromSeconds(2),
             AskTimeout = askTimeout ?? TimeSpan.FromSeconds(5),
+            BearerToken = token,
         };
         var points = contacts.Select(n => new ContactPoint(n.Address.Host!, n.Address.Port!.Value)).ToList();
         return new ServiceSystem(system, SolidbClusterClient.Create(system, points, options));

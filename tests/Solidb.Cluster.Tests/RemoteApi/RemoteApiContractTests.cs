@@ -29,6 +29,8 @@ public sealed class RemoteApiContractTests : TestKit
         new ClusterEventsUnknown("abc"),
         new UnsubscribeClusterEvents("abc"),
         new RemoteApiError(RemoteApiErrors.ClockUnavailable, "out of sync"),
+        GetLeader.Instance with { Token = "0123456789abcdef0123456789abcdef" },
+        new RenewClusterEventsSubscription("abc") { Token = "0123456789abcdef0123456789abcdef" },
     };
 
     [Theory]

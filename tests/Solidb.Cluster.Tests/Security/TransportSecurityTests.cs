@@ -74,7 +74,47 @@ public sealed class TransportSecurityTests
 
         Assert.False(tls.Enabled);
         Assert.False(tls.Http);
+        Assert.Equal(HttpsMode.Auto, tls.HttpMode);
         Assert.False(tls.Insecure);
+    }
+
+    private const string Files = "solidb.tls { cert-file = a.crt, key-file = a.key, ca-file = ca.crt }\n";
+    private const string OffLoopback = "solidb.node { host = \"0.0.0.0\", public-host = db1 }\n";
+
+    [Fact]
+    public void With_TLS_off_loopback_the_HTTP_API_is_HTTPS_by_default()
+    {
+        var settings = Parse(OffLoopback + Files);
+
+        Assert.True(settings.Tls.Http);
+    }
+
+    [Theory]
+    [InlineData("", false)] // loopback: plain HTTP unless asked
+    [InlineData("solidb.tls.http = on", true)]
+    [InlineData("solidb.tls.http = off", false)]
+    public void On_loopback_the_HTTP_API_stays_plain_HTTP_unless_http_tls_is_on(string http, bool https) =>
+        Assert.Equal(https, Parse(Files + http).Tls.Http);
+
+    [Fact]
+    public void Http_tls_off_on_a_non_loopback_host_is_refused_in_one_line_naming_insecure()
+    {
+        var e = Assert.Throws<SettingsException>(() => Parse(OffLoopback + Files + "solidb.tls.http = off"));
+
+        Assert.Contains("--http-tls off", e.Message);
+        Assert.Contains("--insecure", e.Message);
+        Assert.Contains("'0.0.0.0'", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Http_tls_off_on_a_non_loopback_host_with_insecure_starts_with_a_warning()
+    {
+        var settings = Parse(OffLoopback + Files + "solidb.tls { http = off, insecure = on }");
+
+        Assert.False(settings.Tls.Http);
+        Assert.Contains("--http-tls off", TransportSecurity.InsecureWarning(settings));
+        Assert.Null(TransportSecurity.InsecureWarning(Parse(OffLoopback + Files + "solidb.tls.insecure = on"))); // HTTPS: nothing to warn about
     }
 
     [Theory]

@@ -34,6 +34,12 @@ public sealed class WireFieldsTests
         new OperatorDownRequest("node1", "node2", T),
         new OperatorDownReply("node1", "node2", OperatorDownOutcomes.Refused, new string('r', WireFields.MaxText), T),
         new OperatorDownNotice("node1", "node2", Terms.Max - 1, "node3", T),
+        new LeadershipTransferRequest("node1", null, T),
+        new LeadershipTransferRequest("node1", "node2", T),
+        new LeadershipTransferReply("node1", false, "no quorum", null, T),
+        new LeadershipTransferReply("node1", true, "transferring", "node2", T),
+        new MemberLeaveRequest("node1", "node2", T),
+        new MemberLeaveReply("node2", "node2", true, "node2 is leaving", T),
     ];
 
     [Theory]
@@ -85,6 +91,12 @@ public sealed class WireFieldsTests
         { new OperatorDownNotice("node1", "node2", Terms.Max, "node3", T), RejectionReason.TermOutOfRange, "term" },
         { new OperatorDownNotice("node1", "node2", -1, "node3", T), RejectionReason.TermOutOfRange, "term" },
         { new OperatorDownNotice("node1", "node2", 1, "via/evil", T), RejectionReason.MalformedNodeId, "requested_via" },
+        { new LeadershipTransferRequest(null!, null, T), RejectionReason.MalformedNodeId, "from" },
+        { new LeadershipTransferRequest("node1", "", T), RejectionReason.MalformedNodeId, "to" },
+        { new LeadershipTransferReply("node1", true, null!, "node2", T), RejectionReason.InvalidField, "reason" },
+        { new LeadershipTransferReply("node1", true, "ok", "bad id!", T), RejectionReason.MalformedNodeId, "target" },
+        { new MemberLeaveRequest("node1", new string('a', 65), T), RejectionReason.MalformedNodeId, "target" },
+        { new MemberLeaveReply("node2", "node2", true, new string('r', WireFields.MaxText + 1), T), RejectionReason.InvalidField, "reason" },
     };
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class AdminProcessTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static readonly string[] AdminPaths =
-        ["/_api/cluster/leave", "/_api/cluster/members/node9/down", "/_api/cluster/leader/transfer", "/_api/cluster/leader/transfer?to=node9"];
+        ["/_api/cluster/leave", "/_api/cluster/members/node9/leave", "/_api/cluster/members/node9/down", "/_api/cluster/leader/transfer", "/_api/cluster/leader/transfer?to=node9"];
 
     private static async Task<string> Error(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
@@ -60,6 +60,8 @@ public sealed class AdminProcessTests : IDisposable
         var unknown = await node.SendAsync(HttpMethod.Post, "/_api/cluster/members/node9/down", token);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("node9", await Error(unknown));
+        var unknownLeave = await node.SendAsync(HttpMethod.Post, "/_api/cluster/members/node9/leave", token);
+        Assert.Equal(HttpStatusCode.NotFound, unknownLeave.StatusCode);
         var malformed = await node.SendAsync(HttpMethod.Post, "/_api/cluster/members/bad%2Aid/down", token);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.StartsWith("invalid node id", await Error(malformed));

@@ -82,4 +82,25 @@ public sealed class NodeConfigurationTests : IDisposable
 
         Assert.StartsWith("invalid value for SOLIDB_HTTP_PORT: '99999'", e.Message);
     }
+
+    private static readonly string[] TlsOffLoopback =
+        ["--host", "0.0.0.0", "--public-host", "db1", "--tls-cert", "a.crt", "--tls-key", "a.key", "--tls-ca", "ca.crt"];
+
+    [Fact]
+    public void Off_loopback_with_TLS_the_HTTP_API_is_HTTPS_unless_told_otherwise_and_insecure()
+    {
+        Assert.True(Load(TlsOffLoopback).Settings.Tls.Http);
+        Assert.False(Load([.. TlsOffLoopback, "--http-tls", "off", "--insecure"]).Settings.Tls.Http);
+        Assert.False(Load(["--tls-cert", "a.crt", "--tls-key", "a.key", "--tls-ca", "ca.crt"]).Settings.Tls.Http); // loopback
+    }
+
+    [Fact]
+    public void Http_tls_off_off_loopback_without_insecure_is_refused_from_the_flag_and_the_environment()
+    {
+        var flag = Assert.Throws<SettingsException>(() => Load([.. TlsOffLoopback, "--http-tls", "off"]));
+        var env = Assert.Throws<SettingsException>(() => Load(TlsOffLoopback, new() { ["SOLIDB_HTTP_TLS"] = "off" }));
+
+        Assert.Contains("--http-tls off", flag.Message);
+        Assert.Equal(flag.Message, env.Message);
+    }
 }

@@ -22,13 +22,16 @@ public sealed record TransferResponse(string Status, string? Target, string Reas
 /// </summary>
 public static class AdminEndpoints
 {
-    /// <summary>Longer than a forwarded down takes to be answered (<c>AdminRequests.ForwardTimeout</c>, 3 s).</summary>
-    private static readonly TimeSpan DownTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Longer than a forwarded down, transfer or leave takes to be answered (<c>AdminRequests.ForwardTimeout</c>,
+    /// <c>ForwardedAdmin.ForwardTimeout</c>, 3 s).
+    /// </summary>
+    private static readonly TimeSpan ForwardedTimeout = TimeSpan.FromSeconds(5);
 
     public static void Map(WebApplication app, NodeContext node)
     {
-        // A transfer is answered once it started: within an election timeout at most.
-        var transferTimeout = node.Settings.Election.TimeoutMax + TimeSpan.FromSeconds(1);
+        // A transfer is answered once it started (within an election timeout at most), or by the leader it was forwarded to.
+        var transferTimeout = TimeSpan.FromTicks(Math.Max((node.Settings.Election.TimeoutMax + TimeSpan.FromSeconds(1)).Ticks, ForwardedTimeout.Ticks));
 
         app.MapPost("/_api/cluster/leave", async (HttpContext http, IRequiredActor<SolidbClusterActor> manager, AdminAudit audit, CancellationToken ct) =>
         {
@@ -36,6 +39,36 @@ public static class AdminEndpoints
             audit.Action(http, "leave", "202 leaving");
             return Results.Json(new LeaveResponse("leaving", node.NodeId.Value), ClusterJson.Options, statusCode: StatusCodes.Status202Accepted);
         }).RequireAdminToken();
+
+        // Another member's leave: this node forwards it to that member over the cluster's transport.
+        app.MapPost("/_api/cluster/members/{node_id}/leave",
+            async (string node_id, HttpContext http, IRequiredActor<SolidbClusterActor> manager, AdminAudit audit, CancellationToken ct) =>
+            {
+                var action = $"leave of {Solidb.Cluster.Security.Rejections.Quote(node_id)}";
+                if (!NodeId.TryParse(node_id, out var target, out var error))
+                {
+                    return Answer(http, audit, action, StatusCodes.Status400BadRequest, new ErrorResponse($"invalid node id: {error}"), "malformed node id");
+                }
+
+                LeaveMemberResult result;
+                try
+                {
+                    var actor = await manager.GetAsync(ct);
+                    result = await actor.Ask<LeaveMemberResult>(new LeaveMemberRequest(target, Remote(http)), ForwardedTimeout, ct);
+                }
+                catch (AskTimeoutException)
+                {
+                    return Answer(http, audit, action, StatusCodes.Status503ServiceUnavailable,
+                        new ErrorResponse("the cluster supervisor did not answer in time"), "no answer in time");
+                }
+
+                return result.Outcome switch
+                {
+                    LeaveOutcome.Accepted => Answer(http, audit, action, StatusCodes.Status202Accepted, new LeaveResponse("leaving", target.Value), result.Reason),
+                    LeaveOutcome.UnknownMember => Answer(http, audit, action, StatusCodes.Status404NotFound, new ErrorResponse(result.Reason), result.Reason),
+                    _ => Answer(http, audit, action, StatusCodes.Status409Conflict, new ErrorResponse(result.Reason), result.Reason),
+                };
+            }).RequireAdminToken();
 
         app.MapPost("/_api/cluster/members/{node_id}/down",
             async (string node_id, HttpContext http, IRequiredActor<SolidbClusterActor> manager, AdminAudit audit, CancellationToken ct) =>
@@ -50,7 +83,7 @@ public static class AdminEndpoints
                 try
                 {
                     var actor = await manager.GetAsync(ct);
-                    result = await actor.Ask<DownMemberResult>(new DownMemberRequest(target, Remote(http)), DownTimeout, ct);
+                    result = await actor.Ask<DownMemberResult>(new DownMemberRequest(target, Remote(http)), ForwardedTimeout, ct);
                 }
                 catch (AskTimeoutException)
                 {
@@ -86,7 +119,7 @@ public static class AdminEndpoints
                 try
                 {
                     var actor = await manager.GetAsync(ct);
-                    result = await actor.Ask<LeadershipTransferResult>(new TransferLeadership(target), transferTimeout, ct);
+                    result = await actor.Ask<LeadershipTransferResult>(new TransferLeadershipRequest(target, Remote(http)), transferTimeout, ct);
                 }
                 catch (AskTimeoutException)
                 {
