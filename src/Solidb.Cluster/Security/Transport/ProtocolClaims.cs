@@ -28,6 +28,10 @@ public static class ProtocolClaims
         OperatorDownRequest m => Named(m.From),
         OperatorDownReply m => Named(m.From),
         OperatorDownNotice m => Named(m.From),
+        LeadershipTransferRequest m => Named(m.From),
+        LeadershipTransferReply m => Named(m.From),
+        MemberLeaveRequest m => Named(m.From),
+        MemberLeaveReply m => Named(m.From),
 
         // The clock API: requests and answers that name nobody (any node may ask for a timestamp).
         GetTimestamp or ObserveTimestamp or TimestampReply or TimestampRejected or ClockUnavailable => new ProtocolClaim.Anonymous(),
