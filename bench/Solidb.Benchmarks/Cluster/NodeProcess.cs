@@ -27,9 +27,15 @@ internal sealed class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// The node to measure: this checkout's Release build, or the solidb.dll named by
+    /// SOLIDB_BENCH_BINARY (another checkout's build, to compare two versions run by run).
+    /// </summary>
     public static string Binary()
     {
-        var path = Path.Combine(RepositoryRoot(), "src", "Solidb.Node", "bin", "Release", "net10.0", "solidb.dll");
+        var path = Environment.GetEnvironmentVariable("SOLIDB_BENCH_BINARY") is { Length: > 0 } other
+            ? other
+            : Path.Combine(RepositoryRoot(), "src", "Solidb.Node", "bin", "Release", "net10.0", "solidb.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"build Release first: {path} is missing");
     }
 
