@@ -80,6 +80,7 @@ public sealed class WireFuzzSpecs(ITestOutputHelper helper) : TestKit(output: he
         }
 
         Assert.True(rejections.Values.Sum() > fuzzer.Sent / 4, $"only {rejections.Values.Sum()} of {fuzzer.Sent} refusals counted");
+        Assert.True(rejections["forged_sender"] > fuzzer.Sent / 8, $"only {rejections["forged_sender"]} forged sender paths dropped of {fuzzer.Sent} messages (about a quarter carry one)");
         // Nothing kept per forged message: the heap after a full GC does not grow with the traffic.
         Assert.True(heapAfter - heapBefore < 64L * 1024 * 1024, $"managed heap grew by {(heapAfter - heapBefore) / 1048576.0:F1} MB");
     }

@@ -13,7 +13,8 @@ namespace Solidb.Cluster.Specs.Harness;
 /// Seeded generator of hostile wire traffic from a <see cref="ForeignSystem"/>: protocol messages
 /// of every type with forged ids (members', invented, malformed), hostile numbers and timestamps;
 /// serialized messages with bytes flipped, cut or inserted; random bytes under the protocol's and
-/// unknown serializer ids. Sent to every module actor of every node, with and without a sender.
+/// unknown serializer ids. Sent to every module actor of every node, with and without a sender,
+/// and with forged sender paths at the members' addresses.
 /// </summary>
 public sealed class WireFuzzer(ForeignSystem foreign, IReadOnlyList<ClusterNode> nodes, int seed)
 {
@@ -33,7 +34,12 @@ public sealed class WireFuzzer(ForeignSystem foreign, IReadOnlyList<ClusterNode>
     {
         var node = nodes[_random.Next(nodes.Count)];
         var target = foreign.Module(node, Children[_random.Next(Children.Length)]);
-        var sender = _random.Next(4) == 0 ? ActorRefs.NoSender : _sender;
+        var sender = _random.Next(4) switch
+        {
+            0 => ActorRefs.NoSender,
+            1 => ForgedSender(), // a member's or this node's own path, written into the envelope (dropped by the transport guard)
+            _ => _sender,
+        };
         object payload = _random.Next(10) switch
         {
             < 6 => Message(),
@@ -43,6 +49,10 @@ public sealed class WireFuzzer(ForeignSystem foreign, IReadOnlyList<ClusterNode>
         target.Tell(payload, sender);
         Sent++;
     }
+
+    /// <summary>A sender path at a member's address (often the target's own), to a module actor or a guardian.</summary>
+    private IActorRef ForgedSender() =>
+        foreign.Forged(nodes[_random.Next(nodes.Count)], $"/user/{Manager.ClusterManagerActor.Name}{(_random.Next(2) == 0 ? "" : "/" + Children[_random.Next(Children.Length)])}".TrimEnd('/'));
 
     private IProtocolMessage Message() => _random.Next(15) switch
     {
