@@ -6,10 +6,11 @@ using Solidb.Cluster.Manager;
 namespace Solidb.Cluster.Specs.Harness;
 
 /// <summary>
-/// An actor system that is no member of the cluster and holds no credentials: plain Akka.Remote
-/// (not a cluster provider), the same system name, Akka's own serializers including the
-/// polymorphic JSON one with unregistered types allowed, and raw-payload serializers that put any
-/// bytes on the wire under any serializer id. What an attacker who reaches --port can send.
+/// An actor system that is no member of the cluster (<see cref="Forgery.StartSystem"/>: plain
+/// Akka.Remote, the same system name, Akka's own serializers including the polymorphic JSON one
+/// with unregistered types allowed), with raw-payload serializers that put any bytes on the wire
+/// under any serializer id. What an attacker who reaches --port can send; with a certificate of
+/// the CA, what a service or another node can send.
 /// </summary>
 public sealed class ForeignSystem : IAsyncDisposable
 {
@@ -17,29 +18,25 @@ public sealed class ForeignSystem : IAsyncDisposable
 
     public ActorSystem System { get; }
 
-    public static ForeignSystem Start(bool protocolSerializer = true)
+    /// <param name="tls">A certificate of the cluster's CA to connect with (the specs' TLS forgers).</param>
+    public static ForeignSystem Start(TlsFiles? tls = null)
     {
         var hocon = $$"""
-            akka.actor.provider = remote
-            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0, applied-adapters = ["trttl"] }
-            akka.actor.serialization-settings.allow-unregistered-types = true
             akka.actor.serializers {
               forged-protocol = "{{typeof(ForgedProtocolBytesSerializer).AssemblyQualifiedName}}"
               forged-unknown = "{{typeof(UnknownIdBytesSerializer).AssemblyQualifiedName}}"
-              akka-cluster = "Akka.Cluster.Serialization.ClusterMessageSerializer, Akka.Cluster"
-              {{(protocolSerializer ? "solidb = \"Solidb.Cluster.Protocol.ProtocolSerializer, Solidb.Cluster\"" : "")}}
             }
             akka.actor.serialization-bindings {
               "{{typeof(ForgedProtocolBytes).AssemblyQualifiedName}}" = forged-protocol
               "{{typeof(UnknownIdBytes).AssemblyQualifiedName}}" = forged-unknown
-              "Akka.Cluster.IClusterMessage, Akka.Cluster" = akka-cluster
-              {{(protocolSerializer ? "\"Solidb.Cluster.Protocol.IProtocolMessage, Solidb.Cluster\" = solidb" : "")}}
             }
-            akka.actor.serialization-identifiers."Akka.Cluster.Serialization.ClusterMessageSerializer, Akka.Cluster" = 5
-            akka.loglevel = WARNING
             """;
-        return new ForeignSystem(ActorSystem.Create("solidb", ConfigurationFactory.ParseString(hocon)));
+        return new ForeignSystem(Forgery.StartSystem(["trttl"], tls, hocon));
     }
+
+    /// <summary>The forger's name for a node of the in-process cluster.</summary>
+    public static ForgeryTarget Target(ClusterNode node) =>
+        new(node.Address, node.NodeId, Akka.Cluster.Cluster.Get(node.System).SelfUniqueAddress.Uid);
 
     /// <summary>The selection of a module actor (e.g. "heartbeat", "" for the supervisor) on a node.</summary>
     public ActorSelection Module(ClusterNode node, string child = "") =>
@@ -47,19 +44,8 @@ public sealed class ForeignSystem : IAsyncDisposable
 
     public ActorSelection Path(ClusterNode node, string path) => System.ActorSelection($"{node.Address}{path}");
 
-    /// <summary>
-    /// A reference to <paramref name="path"/> at <paramref name="node"/>'s address, built here: as a
-    /// message's sender it writes that node's path into the envelope (AKKA-NOTES §7), a forged sender.
-    /// </summary>
-    public IActorRef Forged(ClusterNode node, string path) =>
-        ((ExtendedActorSystem)System).Provider.ResolveActorRef($"{node.Address}{path}");
-
-    /// <summary>Sends a death notice for <paramref name="deadPath"/> (at <paramref name="deadAt"/>'s address) to <paramref name="victim"/>'s root guardian, as Akka.Remote's death watch would.</summary>
-    public void SendDeathNotice(ClusterNode victim, ClusterNode deadAt, string deadPath)
-    {
-        var root = (IInternalActorRef)Forged(victim, "/");
-        root.SendSystemMessage(new Akka.Dispatch.SysMsg.DeathWatchNotification(Forged(deadAt, deadPath), existenceConfirmed: true, addressTerminated: false));
-    }
+    /// <summary>A forged sender: <paramref name="path"/> at <paramref name="node"/>'s address (<see cref="Forgery.Forged"/>).</summary>
+    public IActorRef Forged(ClusterNode node, string path) => Forgery.Forged(System, node.Address, path);
 
     public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
 }
