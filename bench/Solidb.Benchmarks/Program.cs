@@ -40,6 +40,11 @@ if (args.Length > 0 && args[0] == "detect")
     return await DetectionHarness.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "flood")
+{
+    return await Solidb.Benchmarks.Cluster.FloodHarness.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "rtt")
 {
     return await RttHarness.Run(args[1..]);

@@ -95,7 +95,12 @@ public static class Forgery
     /// path (<see cref="ForgedSenderPaths"/> of them), then death notices for the follower's own
     /// actors (<see cref="DeadPaths"/>) and one for the leader's supervisor.
     /// </summary>
-    public static void SendAll(ActorSystem forger, ForgeryTarget leader, ForgeryTarget follower, ForgeryTarget other, long term, HlcTimestamp stamp)
+    /// <param name="deathNotices">
+    /// False leaves the death notices out: Akka delivers system messages reliably, so the forger's
+    /// own resend buffer fills with the ones the node dropped (20,000), and it quarantines the node.
+    /// </param>
+    public static void SendAll(ActorSystem forger, ForgeryTarget leader, ForgeryTarget follower, ForgeryTarget other, long term, HlcTimestamp stamp,
+        bool deathNotices = true)
     {
         var election = $"{Supervisor}/election";
         var heartbeat = $"{Supervisor}/heartbeat";
@@ -118,12 +123,38 @@ public static class Forgery
         At(leader, daemon).Tell(Join(joiner, "solidb", "solidb-node:intruder"), As(leader, daemon));
         At(follower, daemon).Tell(GossipMarkingDown(leader, follower, [leader, follower, other], other), As(leader, daemon));
 
+        if (!deathNotices)
+        {
+            return;
+        }
+
         foreach (var path in DeadPaths)
         {
             SendDeathNotice(forger, follower.Address, follower.Address, path);
         }
 
         SendDeathNotice(forger, follower.Address, leader.Address, Supervisor);
+    }
+
+    /// <summary>How many module messages <see cref="SendClaims"/> sends.</summary>
+    public const int Claims = 7;
+
+    /// <summary>
+    /// Module messages claiming the leader's or a follower's node id, sent with the forger's own
+    /// sender path: what a holder of another certificate of the CA (a service, or node C speaking
+    /// as B) can send without forging a path. Over TLS the claim is checked against the certificate.
+    /// </summary>
+    public static void SendClaims(ActorSystem forger, ForgeryTarget leader, ForgeryTarget follower, ForgeryTarget other, long term, HlcTimestamp stamp)
+    {
+        var own = forger.ActorOf(Props.Empty);
+        ActorSelection At(ForgeryTarget node, string path) => forger.ActorSelection($"{node.Address}{path}");
+        At(follower, Supervisor).Tell(new OperatorDownNotice(leader.NodeId, follower.NodeId, term, leader.NodeId, stamp), own);
+        At(leader, Supervisor).Tell(new OperatorDownRequest(follower.NodeId, other.NodeId, stamp), own);
+        At(leader, $"{Supervisor}/election").Tell(new VoteReply(follower.NodeId, FreezingTerm, true, false, stamp), own);
+        At(follower, $"{Supervisor}/heartbeat").Tell(new Heartbeat(leader.NodeId, leader.Uid, 1, FreezingTerm, true, stamp, stamp), own);
+        At(follower, $"{Supervisor}/election").Tell(new TimeoutNow(leader.NodeId, term, stamp), own);
+        At(other, $"{Supervisor}/election").Tell(new RequestVote(follower.NodeId, term + 1, false, stamp), own);
+        At(follower, Supervisor).Tell(new Introduce(leader.NodeId, leader.Uid, 1, "http://203.0.113.9:6746", "evil", stamp), own);
     }
 
     /// <summary>Akka.Cluster's internal Join of <paramref name="node"/> with <paramref name="roles"/>.</summary>

@@ -27,6 +27,13 @@ internal sealed class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's resident set size (VmRSS of /proc), in MB.</summary>
+    public double RssMb()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64 / 1048576.0;
+    }
+
     /// <summary>
     /// The node to measure: this checkout's Release build, or the solidb.dll named by
     /// SOLIDB_BENCH_BINARY (another checkout's build, to compare two versions run by run).

@@ -19,7 +19,8 @@ public sealed class ForeignSystem : IAsyncDisposable
     public ActorSystem System { get; }
 
     /// <param name="tls">A certificate of the cluster's CA to connect with (the specs' TLS forgers).</param>
-    public static ForeignSystem Start(TlsFiles? tls = null)
+    /// <param name="publicPort">A port to declare in Akka's handshake instead of the bound one (another node's: a lie).</param>
+    public static ForeignSystem Start(TlsFiles? tls = null, int? publicPort = null)
     {
         var hocon = $$"""
             akka.actor.serializers {
@@ -30,6 +31,7 @@ public sealed class ForeignSystem : IAsyncDisposable
               "{{typeof(ForgedProtocolBytes).AssemblyQualifiedName}}" = forged-protocol
               "{{typeof(UnknownIdBytes).AssemblyQualifiedName}}" = forged-unknown
             }
+            {{(publicPort is { } p ? $"akka.remote.dot-netty.tcp.public-port = {p}" : "")}}
             """;
         return new ForeignSystem(Forgery.StartSystem(["trttl"], tls, hocon));
     }
