@@ -12,8 +12,8 @@ public sealed class TlsMaterialTests : IDisposable
 
     public TlsMaterialTests()
     {
-        CertsCommand.Write(new CertsOptions(_dir, ["node1", "node2"], [], Force: false), new CertificateIssuer(TimeProvider.System));
-        CertsCommand.Write(new CertsOptions(Path.Combine(_dir, "other"), ["node1"], [], Force: false), new CertificateIssuer(TimeProvider.System));
+        CertsCommand.Write(new CertsOptions(_dir, ["node1", "node2"], [], [], Force: false), new CertificateIssuer(TimeProvider.System));
+        CertsCommand.Write(new CertsOptions(Path.Combine(_dir, "other"), ["node1"], [], [], Force: false), new CertificateIssuer(TimeProvider.System));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
