@@ -39,7 +39,10 @@ public static class Program
             {
                 Console.Error.WriteLine($"solidb: warning: {warning}");
             }
-            dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
+            // With TLS the node is the one its certificate names: --node-id must agree, and the data dir's id too.
+            dataDir = tls is null
+                ? DataDirectory.Open(settings.DataDir, settings.NodeId)
+                : DataDirectory.Open(settings.DataDir, tls.RunAs(settings.NodeId), tls.CertFile);
             if (Solidb.Cluster.Admin.OperatorDownRecord.StartRefusal(dataDir.Path) is { } downed)
             {
                 return Fail(ExitUsage, downed);
