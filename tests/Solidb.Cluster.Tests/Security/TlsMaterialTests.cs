@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Solidb.Certs;
 using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Configuration;
@@ -109,18 +107,9 @@ public sealed class TlsMaterialTests : IDisposable
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    /// <summary>A certificate of the CA as solidb-certs made them before certificates named identities: DNS names only.</summary>
     private (string Cert, string Key) WithoutIdentity()
     {
-        using var ca = X509Certificate2.CreateFromPemFile(F("ca.crt"), F("ca.key"));
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=old-node", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("old-node");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        var now = DateTimeOffset.UtcNow;
-        using var cert = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), [1, 2, 3, 4]);
-        return (Write("old-node.crt", cert.ExportCertificatePem()), Write("old-node.key", key.ExportPkcs8PrivateKeyPem()));
+        var pair = LegacyCertificate.Issue(F("ca.crt"), F("ca.key"));
+        return (Write("old-node.crt", pair.Certificate), Write("old-node.key", pair.PrivateKey));
     }
 }
