@@ -139,7 +139,7 @@ public static class Program
 
         var system = app.Services.GetRequiredService<ActorSystem>();
         await app.WaitForShutdownAsync();
-        var end = Restarts.Decide(CoordinatedShutdown.Get(system).ShutdownReason);
+        var end = Restarts.Decide(TerminationWatch.Get(system).Reason);
         return (end.Error is { } error ? Fail(end.ExitCode, error) : ExitOk, end);
     }
 
