@@ -8,8 +8,10 @@
 #   run [args]       run one node with embedded defaults (args go to solidb, e.g. --node-id n1)
 #   cluster          run three local nodes (ports 6745/6755/6765, HTTP 6746/6756/6766) until Ctrl-C
 #   bench [args]     run the BenchmarkDotNet suites (args go to BenchmarkDotNet, e.g. --filter '*Hlc*')
-#   certs [args]     make a CA and node certificates for mutual TLS (args go to solidb-certs, e.g.
-#                    -- --out certs --nodes node1,node2,node3 --hosts db1.example.com; see docs/security.md)
+#   certs [args]     make a CA, node certificates (naming each node id) and service certificates
+#                    (client-only, for the remote actor API) for mutual TLS (args go to solidb-certs, e.g.
+#                    -- --out certs --nodes node1,node2,node3 --services billing --hosts db1.example.com;
+#                    see docs/security.md)
 #   cmd [args]       run solidb-cmd, the inspection CLI (args go to it, e.g. -- cluster show --node 127.0.0.1:6746;
 #                    its exit code passes through; docs/cli.md)
 #   pack             pack solidb-cmd as a .NET tool into artifacts/nupkg (install it with

@@ -4,6 +4,7 @@ using Solidb.Cluster.Client.Events;
 using Solidb.Samples.LeaderWatch;
 
 // leaderwatch --contact-points HOST:PORT,... [--tls-cert F --tls-key F --tls-ca F]
+// With TLS the certificate is a service certificate of the cluster's CA (solidb-certs --services leaderwatch).
 // Prints an HLC timestamp from the cluster, the leader, then one line per leader change, until Ctrl-C.
 WatchOptions options;
 try

@@ -7,14 +7,19 @@ namespace Solidb.Certs;
 public sealed class CertsUsageException(string message) : Exception(message);
 
 /// <summary>What `solidb-certs` was asked for.</summary>
-public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IReadOnlyList<string> Hosts, bool Force)
+/// <param name="Nodes">Node ids: each gets <c>NAME.crt</c>/<c>NAME.key</c>, a node certificate naming it.</param>
+/// <param name="Services">Service names: each gets <c>service-NAME.crt</c>/<c>.key</c>, a client-only service certificate.</param>
+public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IReadOnlyList<string> Services, IReadOnlyList<string> Hosts, bool Force)
 {
-    private static readonly Regex NodeName = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
+    /// <summary>Service files start with this, so a service's files never look like a node's.</summary>
+    public const string ServiceFilePrefix = "service-";
+
+    private static readonly Regex Name = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
 
     /// <summary>Parses the arguments; null when help was asked for.</summary>
     public static CertsOptions? Parse(IReadOnlyList<string> args)
     {
-        string? outDir = null, nodes = null, hosts = null;
+        string? outDir = null, nodes = null, services = null, hosts = null;
         var force = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -29,7 +34,7 @@ public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IR
                     force = eq < 0 || arg[(eq + 1)..] is "true" or "on"
                         || (arg[(eq + 1)..] is "false" or "off" ? false : throw new CertsUsageException($"invalid value for --force: '{arg[(eq + 1)..]}' (expected true or false)"));
                     continue;
-                case "--out" or "--nodes" or "--hosts":
+                case "--out" or "--nodes" or "--services" or "--hosts":
                     string value;
                     if (eq > 0)
                     {
@@ -48,6 +53,7 @@ public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IR
                     {
                         "--out" => outDir = outDir is null ? value : throw Repeated(name),
                         "--nodes" => nodes = nodes is null ? value : throw Repeated(name),
+                        "--services" => services = services is null ? value : throw Repeated(name),
                         _ => hosts = hosts is null ? value : throw Repeated(name),
                     };
                     continue;
@@ -63,29 +69,46 @@ public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IR
             throw new CertsUsageException("missing --out DIR (see solidb-certs --help)");
         }
 
-        if (nodes is null)
+        if (nodes is null && services is null)
         {
-            throw new CertsUsageException("missing --nodes LIST, e.g. --nodes node1,node2,node3");
+            throw new CertsUsageException("missing --nodes LIST (or --services LIST), e.g. --nodes node1,node2,node3");
         }
 
-        return new CertsOptions(outDir, ParseNodes(nodes), ParseHosts(hosts ?? ""), force);
+        List<string> nodeNames = nodes is null ? [] : ParseNames("--nodes", nodes);
+        List<string> serviceNames = services is null ? [] : ParseNames("--services", services);
+        if (nodeNames.Intersect(serviceNames, StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } both)
+        {
+            throw new CertsUsageException($"'{both}' is given as a node (--nodes) and as a service (--services); a name is one or the other");
+        }
+
+        if (nodeNames.FirstOrDefault(n => serviceNames.Any(s => string.Equals(n, ServiceFilePrefix + s, StringComparison.OrdinalIgnoreCase))) is { } clash)
+        {
+            throw new CertsUsageException($"node '{clash}' and service '{clash[ServiceFilePrefix.Length..]}' would both be written to {clash}.crt; rename one");
+        }
+
+        return new CertsOptions(outDir, nodeNames, serviceNames, ParseHosts(hosts ?? ""), force);
     }
+
+    /// <summary>The files of each certificate to write, without the .crt/.key extension.</summary>
+    public IEnumerable<string> FileStems => Nodes.Concat(Services.Select(s => ServiceFilePrefix + s));
 
     private static CertsUsageException Repeated(string name) => new($"option {name} is given more than once");
 
-    private static List<string> ParseNodes(string text)
+    /// <summary>Node ids and service names follow the node id rule (the certificate's identity URI carries them).</summary>
+    private static List<string> ParseNames(string option, string text)
     {
+        var what = option == "--nodes" ? "node name" : "service name";
         var names = text.Split(',').Select(n => n.Trim()).ToList();
         foreach (var n in names)
         {
-            if (!NodeName.IsMatch(n) || n is "ca")
+            if (!Name.IsMatch(n) || (option == "--nodes" && n is "ca"))
             {
-                throw new CertsUsageException($"invalid value for --nodes: '{n}' is no valid node name (1-64 letters, digits, '.', '_', '-', not starting with '.', '_' or '-', not 'ca')");
+                throw new CertsUsageException($"invalid value for {option}: '{n}' is no valid {what} (1-64 letters, digits, '.', '_', '-', not starting with '.', '_' or '-'{(option == "--nodes" ? ", not 'ca'" : "")})");
             }
         }
 
         var duplicate = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        return duplicate is null ? names : throw new CertsUsageException($"invalid value for --nodes: '{duplicate.Key}' is listed twice");
+        return duplicate is null ? names : throw new CertsUsageException($"invalid value for {option}: '{duplicate.Key}' is listed twice");
     }
 
     private static List<string> ParseHosts(string text)
@@ -108,30 +131,37 @@ public sealed record CertsOptions(string OutDir, IReadOnlyList<string> Nodes, IR
     }
 }
 
-/// <summary>The `solidb-certs` command: writes ca.crt/ca.key and NAME.crt/NAME.key (PEM) into --out.</summary>
+/// <summary>The `solidb-certs` command: writes ca.crt/ca.key, NAME.crt/NAME.key per node and service-NAME.crt/.key per service (PEM) into --out.</summary>
 public static class CertsCommand
 {
     public const int ExitOk = 0;
     public const int ExitUsage = 2;
 
     public const string Help = """
-        solidb-certs: creates a private CA and node certificates for mutual TLS between SoliDB nodes.
+        solidb-certs: creates a private CA, node certificates and service certificates for mutual TLS
+        between SoliDB nodes, and between services and the nodes' remote actor API.
 
-        Usage: solidb-certs --out DIR --nodes NAME[,NAME...] [--hosts HOST[,HOST...]] [--force]
+        Usage: solidb-certs --out DIR --nodes ID[,ID...] [--services NAME[,NAME...]] [--hosts HOST[,HOST...]] [--force]
 
-          --out DIR       Directory for the files (created if missing). Writes ca.crt and ca.key
-                          (unless both exist: then that CA signs the new node certificates),
-                          and NAME.crt and NAME.key for each node. Keys are written with mode 0600.
-          --nodes LIST    Node names, comma-separated; each is a file name and a subject alternative name.
-          --hosts LIST    Extra host names or IP addresses put into every node certificate
-                          (127.0.0.1 is always there), e.g. the nodes' --public-host values.
-          --force         Overwrite existing node files (ca.crt and ca.key are never overwritten).
-          -h, --help      Print this help and exit.
+          --out DIR        Directory for the files (created if missing). Writes ca.crt and ca.key
+                           (unless both exist: then that CA signs the new certificates), NAME.crt and
+                           NAME.key for each node, and service-NAME.crt and service-NAME.key for each
+                           service. Keys are written with mode 0600.
+          --nodes LIST     Node ids, comma-separated. Each node certificate names its node id
+                           (URI urn:solidb:node:ID); the node must run with that --node-id.
+          --services LIST  Service names, comma-separated (--nodes may then be left out). A service
+                           certificate names the service (URI urn:solidb:service:NAME), allows client
+                           authentication only and reaches the remote actor API, nothing else.
+          --hosts LIST     Extra host names or IP addresses put into every node certificate
+                           (127.0.0.1 is always there), e.g. the nodes' --public-host values.
+          --force          Overwrite existing node and service files (ca.crt and ca.key are never overwritten).
+          -h, --help       Print this help and exit.
 
-        Keys: ECDSA P-256. Validity: 5 years for the CA, 1 year for nodes. Node certificates carry
-        the serverAuth and clientAuth extended key usages. Keep ca.key off the nodes: whoever holds it
-        can issue certificates that every node accepts. Nodes need ca.crt, NAME.crt and NAME.key.
-        Example: solidb-certs --out certs --nodes node1,node2,node3 --hosts db1.example.com,10.0.0.5
+        Keys: ECDSA P-256. Validity: 5 years for the CA, 1 year for nodes and services. Node
+        certificates carry the serverAuth and clientAuth extended key usages, service certificates
+        clientAuth only. Keep ca.key off the nodes: whoever holds it can issue certificates that every
+        node accepts. Nodes need ca.crt, ID.crt and ID.key; services ca.crt, service-NAME.crt and .key.
+        Example: solidb-certs --out certs --nodes node1,node2,node3 --services billing --hosts db1.example.com,10.0.0.5
         Exit codes: 0 on success, 2 on bad input (one line on stderr), 1 on an unexpected failure.
         """;
 
@@ -184,7 +214,7 @@ public static class CertsCommand
 
         if (!options.Force)
         {
-            var existing = options.Nodes.SelectMany(n => new[] { $"{n}.crt", $"{n}.key" })
+            var existing = options.FileStems.SelectMany(n => new[] { $"{n}.crt", $"{n}.key" })
                 .Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists);
             if (existing is not null)
             {
@@ -217,22 +247,35 @@ public static class CertsCommand
 
         foreach (var node in options.Nodes)
         {
-            PemPair pair;
-            try
-            {
-                pair = issuer.CreateNode(ca, node, options.Hosts);
-            }
-            catch (System.Security.Cryptography.CryptographicException e)
-            {
-                throw new CertsUsageException($"cannot use the CA in '{dir}': {e.Message}");
-            }
+            log.Add(WritePair(dir, node, Issue(dir, () => issuer.CreateNode(ca, node, options.Hosts)), $"node certificate of '{node}'"));
+        }
 
-            WriteFile(Path.Combine(dir, $"{node}.crt"), pair.Certificate, secret: false);
-            WriteFile(Path.Combine(dir, $"{node}.key"), pair.PrivateKey, secret: true);
-            log.Add($"wrote {Path.Combine(dir, node)}.crt and .key");
+        foreach (var service in options.Services)
+        {
+            log.Add(WritePair(dir, CertsOptions.ServiceFilePrefix + service, Issue(dir, () => issuer.CreateService(ca, service)),
+                $"service certificate of '{service}' (client only)"));
         }
 
         return log;
+    }
+
+    private static PemPair Issue(string dir, Func<PemPair> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CertsUsageException($"cannot use the CA in '{dir}': {e.Message}");
+        }
+    }
+
+    private static string WritePair(string dir, string stem, PemPair pair, string what)
+    {
+        WriteFile(Path.Combine(dir, $"{stem}.crt"), pair.Certificate, secret: false);
+        WriteFile(Path.Combine(dir, $"{stem}.key"), pair.PrivateKey, secret: true);
+        return $"wrote {Path.Combine(dir, stem)}.crt and .key ({what})";
     }
 
     private static void WriteFile(string path, string text, bool secret)

@@ -39,7 +39,10 @@ public static class Program
             {
                 Console.Error.WriteLine($"solidb: warning: {warning}");
             }
-            dataDir = DataDirectory.Open(settings.DataDir, settings.NodeId);
+            // With TLS the node is the one its certificate names: --node-id must agree, and the data dir's id too.
+            dataDir = tls is null
+                ? DataDirectory.Open(settings.DataDir, settings.NodeId)
+                : DataDirectory.Open(settings.DataDir, tls.RunAs(settings.NodeId), tls.CertFile);
             if (Solidb.Cluster.Admin.OperatorDownRecord.StartRefusal(dataDir.Path) is { } downed)
             {
                 return Fail(ExitUsage, downed);
@@ -136,7 +139,7 @@ public static class Program
 
         var system = app.Services.GetRequiredService<ActorSystem>();
         await app.WaitForShutdownAsync();
-        var end = Restarts.Decide(CoordinatedShutdown.Get(system).ShutdownReason);
+        var end = Restarts.Decide(TerminationWatch.Get(system).Reason);
         return (end.Error is { } error ? Fail(end.ExitCode, error) : ExitOk, end);
     }
 

@@ -12,7 +12,7 @@ public sealed class TlsProcessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
     private readonly TempDir _dir = new();
-    private readonly TestCertificates _certs = TestCertificates.Create("node1", "node2", "node3");
+    private readonly TestCertificates _certs = TestCertificates.Create(["node1", "node2", "node3"], ["billing"]);
 
     public void Dispose()
     {
@@ -94,6 +94,53 @@ public sealed class TlsProcessTests : IDisposable
         await Until.Async(node.TryStatusAsync, s => s?.GetProperty("state").GetString() == "Active", Bound);
 
         Assert.Single(node.StdErr.Split('\n'), l => l.StartsWith("solidb: warning: running --insecure on non-loopback host '0.0.0.0'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_id_other_than_the_one_its_certificate_names_exits_2_naming_the_file_and_the_flags()
+    {
+        var (code, _, stderr) = await SolidbProcess.RunAsync(["--node-id", "node2", .. _certs.For("node1").Args], _dir.Sub("n2"));
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"solidb: error: node id 'node2' (--node-id) is not the node id 'node1' that the TLS certificate '{_certs.For("node1").Cert}' (--tls-cert) names", line);
+        Assert.False(File.Exists(Path.Combine(_dir.Sub("n2"), "node-id")), "nothing is written to the data dir");
+    }
+
+    [Fact]
+    public async Task A_service_certificate_as_a_nodes_certificate_exits_2_naming_the_file_and_the_flag()
+    {
+        var service = _certs.ForService("billing");
+        var (code, _, stderr) = await SolidbProcess.RunAsync(["--node-id", "billing", .. service.Args], _dir.Sub("b"));
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"solidb: error: the TLS certificate '{service.Cert}' (--tls-cert) is the certificate of service 'billing', not of a node", line);
+    }
+
+    [Fact]
+    public async Task A_data_dir_of_another_node_id_exits_2_naming_the_certificate()
+    {
+        var dataDir = _dir.Sub("old");
+        Directory.CreateDirectory(dataDir);
+        await File.WriteAllTextAsync(Path.Combine(dataDir, "node-id"), "node-0a1b2c3d\n");
+
+        var (code, _, stderr) = await SolidbProcess.RunAsync(_certs.For("node1").Args, dataDir);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"belongs to node 'node-0a1b2c3d', not 'node1' that the TLS certificate '{_certs.For("node1").Cert}' (--tls-cert) names", line);
+    }
+
+    [Fact]
+    public async Task Without_node_id_a_TLS_node_runs_as_the_id_its_certificate_names()
+    {
+        await using var node = SolidbProcess.Start(_certs.For("node2").Args, _dir.Sub("n2"));
+
+        var status = await Until.Async(node.TryStatusAsync, s => s?.GetProperty("state").GetString() == "Active", Bound);
+
+        Assert.Equal("node2", status!.Value.GetProperty("node_id").GetString());
+        Assert.Equal("node2\n", File.ReadAllText(Path.Combine(_dir.Sub("n2"), "node-id")));
     }
 
     [Fact]

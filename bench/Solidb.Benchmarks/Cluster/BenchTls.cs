@@ -12,7 +12,7 @@ internal sealed class BenchTls : IDisposable
     private readonly TempDir _dir = new("solidb-bench-certs-");
 
     private BenchTls() =>
-        CertsCommand.Write(new CertsOptions(_dir.Path, ["solo", "node1", "node2", "node3"], [], Force: false), new CertificateIssuer(TimeProvider.System));
+        CertsCommand.Write(new CertsOptions(_dir.Path, ["solo", "node1", "node2", "node3"], [], [], Force: false), new CertificateIssuer(TimeProvider.System));
 
     /// <summary>The modes to measure: plain only, or plain and TLS when args hold --tls (which is removed from args).</summary>
     public static (string[] Args, BenchTls? Tls) Parse(string[] args) =>

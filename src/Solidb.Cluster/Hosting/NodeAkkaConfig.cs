@@ -91,7 +91,10 @@ public static class NodeAkkaConfig
         return (guard, tls is null ? null : TlsTransport.Setup(tls, node.Counters, certificates!));
     }
 
-    /// <summary>Settings with TLS need the loaded material, and only they.</summary>
+    /// <summary>
+    /// Settings with TLS need the loaded material, and only they; and the node runs as the id its
+    /// certificate names (the solidb host refuses any other at start-up: <see cref="TlsMaterial.RunAs"/>).
+    /// </summary>
     internal static void CheckTls(NodeContext node, TlsMaterial? tls)
     {
         if (node.Settings.Tls.Enabled != tls is not null)
@@ -99,6 +102,12 @@ public static class NodeAkkaConfig
             throw new InvalidOperationException(tls is null
                 ? "TLS is configured (solidb.tls.cert-file) but no TlsMaterial was loaded"
                 : "TlsMaterial was given but solidb.tls is off");
+        }
+
+        if (tls is not null && tls.NodeId != node.NodeId)
+        {
+            throw new InvalidOperationException(
+                $"node '{node.NodeId}' was given the TLS certificate '{tls.CertFile}' of node '{tls.NodeId}'; a node runs as the id its certificate names");
         }
     }
 

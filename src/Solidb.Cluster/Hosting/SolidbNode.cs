@@ -11,6 +11,7 @@ public static class SolidbNode
     /// <param name="adminToken">The node's admin token, for the remote API's access rule; resolved from the settings when null and needed.</param>
     public static IActorRef Start(ActorSystem system, NodeContext node, Admin.AdminToken? adminToken = null)
     {
+        TerminationWatch.Get(system);
         Security.WireGuard.Register(system, node);
         system.RegisterOnTermination(node.Metrics.Dispose);
         var manager = system.ActorOf(ClusterManagerActor.Props(node), ClusterManagerActor.Name);

@@ -36,7 +36,8 @@ public sealed class DataDirectory : IDisposable
     /// Opens (creating if needed) and locks the directory, then resolves the identity: the
     /// persisted id wins; a requested id must match it; without either one is generated.
     /// </summary>
-    public static DataDirectory Open(string path, NodeId? requested)
+    /// <param name="certificateFile">With TLS: the node certificate that named <paramref name="requested"/> (for the message when the persisted id differs).</param>
+    public static DataDirectory Open(string path, NodeId? requested, string? certificateFile = null)
     {
         string full;
         try
@@ -52,7 +53,7 @@ public sealed class DataDirectory : IDisposable
         var lockStream = AcquireLock(full);
         try
         {
-            var (id, generated) = ResolveId(full, requested);
+            var (id, generated) = ResolveId(full, requested, certificateFile);
             var incarnation = NextIncarnation(full);
             return new DataDirectory(full, lockStream, new NodeIdentity(id, incarnation), generated);
         }
@@ -112,7 +113,7 @@ public sealed class DataDirectory : IDisposable
         }
     }
 
-    private static (NodeId Id, bool Generated) ResolveId(string dir, NodeId? requested)
+    private static (NodeId Id, bool Generated) ResolveId(string dir, NodeId? requested, string? certificateFile)
     {
         var file = System.IO.Path.Combine(dir, NodeIdFileName);
         if (DataFiles.ReadSmall(file)?.Trim() is { } text)
@@ -124,8 +125,10 @@ public sealed class DataDirectory : IDisposable
 
             if (requested is { } wanted && wanted != persisted)
             {
-                throw new DataDirectoryException(
-                    $"data dir '{dir}' belongs to node '{persisted}', not '{wanted}': start with --node-id {persisted} or use another --data-dir");
+                throw new DataDirectoryException(certificateFile is null
+                    ? $"data dir '{dir}' belongs to node '{persisted}', not '{wanted}': start with --node-id {persisted} or use another --data-dir"
+                    : $"data dir '{dir}' belongs to node '{persisted}', not '{wanted}' that the TLS certificate '{certificateFile}' (--tls-cert) names: " +
+                      $"start it with the certificate of '{persisted}' or use another --data-dir");
             }
 
             return (persisted, false);

@@ -83,14 +83,23 @@ public sealed record IncarnationEnd(NextIncarnation Next, RestartCause? Cause, s
 }
 
 /// <summary>
-/// The host's restart decision, from the reason the actor system shut down: the one place both
-/// the <c>solidb</c> host and the in-process test harness ask, so specs run what production runs.
+/// The host's restart decision, from the reason the actor system shut down (as
+/// <see cref="TerminationWatch"/> recorded it at termination): the one place both the <c>solidb</c>
+/// host and the in-process test harness ask, so specs run what production runs.
 /// </summary>
 public static class Restarts
 {
     public static IncarnationEnd Decide(CoordinatedShutdown.Reason? reason) => reason switch
     {
-        null or CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => new(NextIncarnation.Exit, null, null),
+        // Nothing asked the actor system to stop (no reason at termination): exit non-zero so that a
+        // service manager (systemd's Restart=on-failure) restarts the process, rather than restart in
+        // this process. Not a cluster condition the node decided on, as the restarts below are: its
+        // cause is outside the module (a forged system message, an Akka fault), so a fresh process
+        // and the service manager's record and limits are the safer answer (docs/operations.md).
+        null or UnexpectedTerminationReason => new(NextIncarnation.Exit, null,
+            "the actor system stopped unexpectedly (nothing asked it to stop; see the log); exiting so that the service manager restarts the node",
+            UnexpectedTerminationReason.Code),
+        CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ClusterLeavingReason => new(NextIncarnation.Exit, null, null),
         CoordinatedShutdown.ClusterJoinUnsuccessfulReason => new(NextIncarnation.Exit, null, "could not join the cluster"),
         // Akka.Remote stops a node whose outbound TLS handshake failed (a peer of another CA, or
         // without TLS): a new incarnation would fail the same way. (The reason type is internal.)

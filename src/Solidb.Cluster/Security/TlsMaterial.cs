@@ -1,21 +1,27 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Membership;
 
 namespace Solidb.Cluster.Security;
 
 /// <summary>
 /// The node's TLS certificate with its key and the trusted CAs, read from the PEM files once at
 /// start-up and checked as a whole: every problem is one <see cref="SettingsException"/> line that
-/// names the file and its flag, so a node never starts with TLS that cannot work.
+/// names the file and its flag, so a node never starts with TLS that cannot work, nor with a
+/// certificate that is not a node certificate (<see cref="NodeCertificate"/>).
 /// </summary>
 public sealed class TlsMaterial : IDisposable
 {
-    private TlsMaterial(X509Certificate2 certificate, X509Certificate2Collection authorities, CaTrust trust)
+    private TlsMaterial(X509Certificate2 certificate, X509Certificate2Collection authorities, CaTrust trust, NodeId nodeId, string certFile)
     {
         Certificate = certificate;
         Authorities = authorities;
         Trust = trust;
+        Identity = new PeerIdentity(IdentityKind.Node, nodeId.Value);
+        NodeId = nodeId;
+        CertFile = certFile;
     }
 
     /// <summary>The node's certificate with its private key (used as TLS server and client certificate).</summary>
@@ -24,6 +30,18 @@ public sealed class TlsMaterial : IDisposable
     public X509Certificate2Collection Authorities { get; }
 
     public CaTrust Trust { get; }
+
+    /// <summary>The identity the certificate names: always a node (<see cref="Load"/> refuses any other).</summary>
+    public PeerIdentity Identity { get; }
+
+    /// <summary>The node id the certificate names: the only id this node may run as.</summary>
+    public NodeId NodeId { get; }
+
+    /// <summary>The certificate's file (--tls-cert), for messages.</summary>
+    public string CertFile { get; }
+
+    /// <summary>The node id to run as with this certificate (<see cref="NodeCertificate.RunAs"/>): one line when --node-id names another node.</summary>
+    public NodeId RunAs(NodeId? requested) => NodeCertificate.RunAs(NodeId, CertFile, requested);
 
     /// <summary>Reads and checks the files; null when TLS is off.</summary>
     public static TlsMaterial? Load(TlsSettings settings, TimeProvider time)
@@ -62,6 +80,8 @@ public sealed class TlsMaterial : IDisposable
             throw caFile.Invalid("holds no PEM certificate");
         }
 
+        var nodeId = NodeCertificate.IdOf(CertificateIdentity.Read(certificate, out var identityProblem), identityProblem, out var notANode)
+            ?? throw certFile.Invalid(notANode!);
         var withKey = WithKey(certificate, keyFile);
         var trust = new CaTrust(authorities, time);
         if (!trust.Validates(withKey, null, out var reason))
@@ -72,7 +92,7 @@ public sealed class TlsMaterial : IDisposable
         // A PKCS#12 round trip gives the key a form that SslStream (Akka's DotNetty, Kestrel)
         // can use as a server certificate on every platform.
         var usable = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        return new TlsMaterial(usable, authorities, trust);
+        return new TlsMaterial(usable, authorities, trust, nodeId, certFile.Path);
     }
 
     public void Dispose() => Certificate.Dispose();

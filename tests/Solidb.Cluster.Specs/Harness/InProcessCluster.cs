@@ -271,7 +271,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// </summary>
     private async Task RestartIfDowned(int index, ClusterNode node)
     {
-        var end = Restarts.Decide(CoordinatedShutdown.Get(node.System).ShutdownReason);
+        var end = Restarts.Decide(TerminationWatch.Get(node.System).Reason);
         if (_disposing || !end.IsRestart)
         {
             return;

@@ -106,21 +106,21 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
     }
 
     [Fact]
-    public async Task With_mutual_TLS_a_service_with_a_certificate_of_the_CA_is_served_and_one_without_is_refused_and_counted()
+    public async Task With_mutual_TLS_a_service_with_a_service_certificate_of_the_CA_is_served_and_one_without_is_refused_and_counted()
     {
-        using var certs = TestCertificates.Create("node1", "node2", "node3", "service");
-        using var other = TestCertificates.Create("intruder");
+        using var certs = TestCertificates.Create(["node1", "node2", "node3"], ["service"]);
+        using var other = TestCertificates.Create([], ["intruder"]);
         await using var cluster = InProcessCluster.Start(3, tls: i => certs.For(InProcessCluster.NodeIdOf(i)));
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
 
-        var files = certs.For("service");
+        var files = certs.ForService("service");
         await using (var service = ServiceSystem.Start([cluster[0]], ClientTls.Load(files.Cert, files.Key, files.Ca)))
         {
             Assert.Equal(3, (await EventuallyAsync(() => service.Client.GetStatusAsync())).Members.Count);
         }
 
         var refusedBefore = cluster[0].Context.Counters.Rejections[RejectionReason.TlsHandshake];
-        var wrong = other.For("intruder");
+        var wrong = other.ForService("intruder");
         await using (var intruder = ServiceSystem.Start([cluster[0]], ClientTls.Load(wrong.Cert, wrong.Key, files.Ca), askTimeout: TimeSpan.FromSeconds(6)))
         {
             await Assert.ThrowsAsync<AskTimeoutException>(() => intruder.Client.GetStatusAsync());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Solidb.Certs;
+using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Security;
 using Xunit;
 
@@ -48,7 +49,7 @@ public sealed class CertsCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_node_certificate_names_the_node_loopback_and_the_hosts_allows_server_and_client_auth_chains_to_the_CA_and_matches_its_key()
+    public void A_node_certificate_names_its_node_id_the_node_loopback_and_the_hosts_allows_server_and_client_auth_chains_to_the_CA_and_matches_its_key()
     {
         Run("--out", _dir, "--nodes", "node1", "--hosts", "db1.example.com,10.0.0.5");
 
@@ -56,12 +57,60 @@ public sealed class CertsCommandTests : IDisposable
         var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal(["node1", "db1.example.com"], san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback, IPAddress.Parse("10.0.0.5")], san.EnumerateIPAddresses());
+        Assert.Equal(["urn:solidb:node:node1"], CertificateIdentity.SanUris(cert));
+        Assert.Equal(new PeerIdentity(IdentityKind.Node, "node1"), CertificateIdentity.Read(cert, out var problem));
+        Assert.Null(problem);
         var eku = cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value);
         Assert.Equal([CertificateIssuer.ServerAuthOid, CertificateIssuer.ClientAuthOid], eku);
         Assert.True(cert.HasPrivateKey); // CreateFromPemFile checks that the key matches
         Assert.True(new CaTrust([X509Certificate2.CreateFromPem(File.ReadAllText(F("ca.crt")))], TimeProvider.System).Validates(cert, null, out var reason), reason);
         Assert.Equal("ECC", cert.PublicKey.Oid.FriendlyName);
         Assert.InRange((cert.NotAfter - cert.NotBefore).TotalDays, 364, 366);
+    }
+
+    [Fact]
+    public void A_service_certificate_names_only_the_service_allows_client_auth_only_and_chains_to_the_CA()
+    {
+        var (code, stdout, err) = Run("--out", _dir, "--nodes", "node1", "--services", "billing,leader-watch", "--hosts", "db1.example.com");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains("service-billing.crt and .key (service certificate of 'billing' (client only))", stdout);
+        Assert.False(File.Exists(F("billing.crt")));
+        using var cert = X509Certificate2.CreateFromPemFile(F("service-billing.crt"), F("service-billing.key"));
+        Assert.Equal(new PeerIdentity(IdentityKind.Service, "billing"), CertificateIdentity.Read(cert, out _));
+        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Empty(san.EnumerateDnsNames()); // not a server: no host names, not even the --hosts
+        Assert.Empty(san.EnumerateIPAddresses());
+        Assert.Equal(["urn:solidb:service:billing"], CertificateIdentity.SanUris(cert));
+        var eku = cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value);
+        Assert.Equal([CertificateIssuer.ClientAuthOid], eku);
+        Assert.True(new CaTrust([X509Certificate2.CreateFromPem(File.ReadAllText(F("ca.crt")))], TimeProvider.System).Validates(cert, null, out var reason), reason);
+        Assert.InRange((cert.NotAfter - cert.NotBefore).TotalDays, 364, 366);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(F("service-leader-watch.key")));
+        }
+    }
+
+    [Fact]
+    public void Services_alone_are_signed_by_the_existing_CA_and_are_not_overwritten_unless_forced()
+    {
+        Run("--out", _dir, "--nodes", "node1");
+        var ca = File.ReadAllText(F("ca.crt"));
+
+        Assert.Equal(0, Run("--out", _dir, "--services", "billing").Code);
+        var billing = File.ReadAllText(F("service-billing.crt"));
+        var (code, _, err) = Run("--out", _dir, "--services", "billing");
+        Assert.Equal(2, code);
+        Assert.Contains("service-billing.crt' exists; refusing to overwrite it (use --force)", err);
+        Assert.Equal(billing, File.ReadAllText(F("service-billing.crt")));
+
+        Assert.Equal(0, Run("--out", _dir, "--services", "billing", "--force").Code);
+        Assert.NotEqual(billing, File.ReadAllText(F("service-billing.crt")));
+        Assert.Equal(ca, File.ReadAllText(F("ca.crt")));
+        using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(F("service-billing.crt")));
+        Assert.True(new CaTrust([X509Certificate2.CreateFromPem(ca)], TimeProvider.System).Validates(cert, null, out var reason), reason);
     }
 
     [Fact]
@@ -101,6 +150,14 @@ public sealed class CertsCommandTests : IDisposable
     [InlineData(new[] { "--out", "x", "--nodes", "a", "--out", "y" }, "option --out is given more than once")]
     [InlineData(new[] { "--out", "x", "--nodes" }, "option --nodes needs a value")]
     [InlineData(new[] { "--ouput", "x" }, "unknown option '--ouput'")]
+    [InlineData(new[] { "--out", "x", "--services", "bad/name" }, "invalid value for --services: 'bad/name' is no valid service name")]
+    [InlineData(new[] { "--out", "x", "--services", "" }, "invalid value for --services: '' is no valid service name")]
+    [InlineData(new[] { "--out", "x", "--services" }, "option --services needs a value")]
+    [InlineData(new[] { "--out", "x", "--services", "-s" }, "'-s' is no valid service name")]
+    [InlineData(new[] { "--out", "x", "--services", "s1,S1" }, "invalid value for --services: 's1' is listed twice")]
+    [InlineData(new[] { "--out", "x", "--nodes", "n1", "--services", "N1" }, "'n1' is given as a node (--nodes) and as a service (--services)")]
+    [InlineData(new[] { "--out", "x", "--nodes", "service-web", "--services", "web" }, "node 'service-web' and service 'web' would both be written to service-web.crt")]
+    [InlineData(new[] { "--out", "x", "--services", "a", "--services", "b" }, "option --services is given more than once")]
     public void Mistakes_exit_2_with_one_line_and_write_nothing(string[] args, string message)
     {
         var (code, stdout, err) = Run(args);

@@ -47,6 +47,19 @@ public sealed class DataDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void An_id_named_by_a_node_certificate_that_differs_from_the_persisted_one_is_refused_naming_the_certificate()
+    {
+        using (DataDirectory.Open(_dir, NodeId.Parse("node-0a1b2c3d")))
+        {
+        }
+
+        var e = Assert.Throws<DataDirectoryException>(() => DataDirectory.Open(_dir, NodeId.Parse("node1"), "/etc/solidb/node1.crt"));
+
+        Assert.Contains("belongs to node 'node-0a1b2c3d', not 'node1' that the TLS certificate '/etc/solidb/node1.crt' (--tls-cert) names", e.Message);
+        Assert.DoesNotContain("--node-id", e.Message);
+    }
+
+    [Fact]
     public void Each_start_is_a_new_incarnation()
     {
         long first;

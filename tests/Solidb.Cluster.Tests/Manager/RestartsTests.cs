@@ -9,12 +9,25 @@ public sealed class RestartsTests
     [Fact]
     public void A_graceful_end_exits_cleanly()
     {
-        foreach (var reason in new CoordinatedShutdown.Reason?[] { null, CoordinatedShutdown.ClrExitReason.Instance, CoordinatedShutdown.ClusterLeavingReason.Instance })
+        foreach (var reason in new CoordinatedShutdown.Reason[] { CoordinatedShutdown.ClrExitReason.Instance, CoordinatedShutdown.ClusterLeavingReason.Instance })
         {
             var end = Restarts.Decide(reason);
             Assert.Equal(NextIncarnation.Exit, end.Next);
             Assert.Null(end.Error);
             Assert.False(end.IsRestart);
+        }
+    }
+
+    [Fact]
+    public void A_termination_nothing_asked_for_exits_5_with_one_line_and_no_new_incarnation()
+    {
+        foreach (var reason in new CoordinatedShutdown.Reason?[] { UnexpectedTerminationReason.Instance, null })
+        {
+            var end = Restarts.Decide(reason);
+            Assert.Equal(NextIncarnation.Exit, end.Next);
+            Assert.Equal(5, end.ExitCode);
+            Assert.StartsWith("the actor system stopped unexpectedly", end.Error);
+            Assert.DoesNotContain('\n', end.Error!);
         }
     }
 

@@ -1,5 +1,7 @@
 using Solidb.Certs;
+using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Configuration;
+using Solidb.Cluster.Membership;
 using Solidb.Cluster.Security;
 using Xunit;
 
@@ -12,8 +14,8 @@ public sealed class TlsMaterialTests : IDisposable
 
     public TlsMaterialTests()
     {
-        CertsCommand.Write(new CertsOptions(_dir, ["node1", "node2"], [], Force: false), new CertificateIssuer(TimeProvider.System));
-        CertsCommand.Write(new CertsOptions(Path.Combine(_dir, "other"), ["node1"], [], Force: false), new CertificateIssuer(TimeProvider.System));
+        CertsCommand.Write(new CertsOptions(_dir, ["node1", "node2"], ["billing"], [], Force: false), new CertificateIssuer(TimeProvider.System));
+        CertsCommand.Write(new CertsOptions(Path.Combine(_dir, "other"), ["node1"], [], [], Force: false), new CertificateIssuer(TimeProvider.System));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -37,6 +39,19 @@ public sealed class TlsMaterialTests : IDisposable
         Assert.NotNull(tls);
         Assert.True(tls.Certificate.HasPrivateKey);
         Assert.Single(tls.Authorities);
+        Assert.Equal(new PeerIdentity(IdentityKind.Node, "node1"), tls.Identity);
+        Assert.Equal("node1", tls.NodeId.Value);
+    }
+
+    [Fact]
+    public void The_node_runs_as_the_id_its_certificate_names_and_no_other()
+    {
+        using var tls = Load(F("node1.crt"), F("node1.key"), F("ca.crt"))!;
+
+        Assert.Equal("node1", tls.RunAs(null).Value);
+        Assert.Equal("node1", tls.RunAs(NodeId.Parse("node1")).Value);
+        var e = Assert.Throws<SettingsException>(() => tls.RunAs(NodeId.Parse("node2")));
+        Assert.Contains($"the TLS certificate '{F("node1.crt")}' (--tls-cert)", e.Message);
     }
 
     [Fact]
@@ -62,6 +77,8 @@ public sealed class TlsMaterialTests : IDisposable
         { "key-of-another-cert", ["the TLS key", "(--tls-key) does not match the certificate"] },
         { "ca-empty", ["the TLS CA file", "(--tls-ca) holds no PEM certificate"] },
         { "cert-of-another-ca", ["(--tls-cert) is not accepted by the CA", "does not chain to the configured CA"] },
+        { "service-cert", ["(--tls-cert) is the certificate of service 'billing', not of a node", "solidb-certs --nodes ID"] },
+        { "cert-without-identity", ["(--tls-cert) names no SoliDB identity", "must be re-issued"] },
     };
 
     [Theory]
@@ -79,6 +96,8 @@ public sealed class TlsMaterialTests : IDisposable
             case "key-of-another-cert": key = F("node2.key"); break;
             case "ca-empty": ca = Write("empty-ca.crt", "# no certificates here\n"); break;
             case "cert-of-another-ca": (cert, key) = (F("other/node1.crt"), F("other/node1.key")); break;
+            case "service-cert": (cert, key) = (F("service-billing.crt"), F("service-billing.key")); break;
+            case "cert-without-identity": (cert, key) = WithoutIdentity(); break;
             default: throw new ArgumentOutOfRangeException(nameof(problem));
         }
 
@@ -86,5 +105,11 @@ public sealed class TlsMaterialTests : IDisposable
 
         Assert.All(expected, part => Assert.Contains(part, e.Message));
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private (string Cert, string Key) WithoutIdentity()
+    {
+        var pair = LegacyCertificate.Issue(F("ca.crt"), F("ca.key"));
+        return (Write("old-node.crt", pair.Certificate), Write("old-node.key", pair.PrivateKey));
     }
 }

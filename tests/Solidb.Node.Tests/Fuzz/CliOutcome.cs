@@ -25,7 +25,9 @@ public sealed record CliOutcome(bool Valid, string? Error, string? HttpHost, int
             var loaded = Program.Validate(cli, k => c.Environment.GetValueOrDefault(k));
             // Main loads the TLS files next: a missing or bad one is one line and exit 2 there too.
             using var tls = Solidb.Cluster.Security.TlsMaterial.Load(loaded.Settings.Tls, TimeProvider.System);
-            using var dir = DataDirectory.Open(loaded.Settings.DataDir, loaded.Settings.NodeId);
+            using var dir = tls is null
+                ? DataDirectory.Open(loaded.Settings.DataDir, loaded.Settings.NodeId)
+                : DataDirectory.Open(loaded.Settings.DataDir, tls.RunAs(loaded.Settings.NodeId), tls.CertFile);
             // Then the admin token: a --admin-token-file that is no token file is one line and exit 2 there too.
             Solidb.Cluster.Admin.AdminToken.Resolve(loaded.Settings.Http, dir.Path);
             // Where a client reaches the node: the bind address, with "any" replaced by loopback.
