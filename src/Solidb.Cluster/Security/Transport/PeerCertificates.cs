@@ -57,7 +57,10 @@ public sealed class PeerCertificates(TimeProvider time)
     {
         if (remotePeer.Contains("://", StringComparison.Ordinal))
         {
-            return ActorPath.TryParseAddress(remotePeer, out var address) && address.Host is { } h && address.Port is { } p ? EndpointKey(h, p) : null;
+            // The transport's own scheme ("ssl.tcp://solidb@host:port"), which Akka's address parser does not take.
+            var hostPort = remotePeer[(remotePeer.LastIndexOf('@') + 1)..].TrimEnd('/');
+            var colon = hostPort.LastIndexOf(':');
+            return colon > 0 && int.TryParse(hostPort[(colon + 1)..], out var port) ? EndpointKey(hostPort[..colon], port) : null;
         }
 
         return IPEndPoint.TryParse(remotePeer, out var endpoint) ? EndpointKey(endpoint.Address.ToString(), endpoint.Port) : null;
