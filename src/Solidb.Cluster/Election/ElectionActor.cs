@@ -107,7 +107,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (_node.Accept(m, m.Candidate, null, Sender, _log, out var candidate) && IsVoter(candidate, m) && ClockAllows(candidate, m))
         {
-            Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote, m.Transfer));
+            Handle(_state.OnVoteRequest(candidate, m.Term, m.PreVote, m.Transfer), m);
         }
     }
 
@@ -115,7 +115,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m) && ClockAllows(from, m))
         {
-            Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote));
+            Handle(_state.OnVoteReply(from, m.Term, m.Granted, m.PreVote), m);
         }
     }
 
@@ -124,7 +124,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (_node.Accept(m, m.From, null, Sender, _log, out var from) && IsVoter(from, m) && ClockAllows(from, m))
         {
-            Handle(_state.OnTimeoutNow(from, m.Term));
+            Handle(_state.OnTimeoutNow(from, m.Term), m);
         }
     }
 
@@ -166,7 +166,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (IsVoter(m.From, m))
         {
-            Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt));
+            Handle(_state.OnHeartbeat(m.From, m.Term, m.FromLeader, m.ElectedAt), m);
         }
     }
 
@@ -174,11 +174,12 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         if (IsVoter(m.From, m))
         {
-            Handle(_state.OnHeartbeatAck(m.From, m.Term));
+            Handle(_state.OnHeartbeatAck(m.From, m.Term), m);
         }
     }
 
-    private void Handle(IReadOnlyList<ElectionOutput> outputs)
+    /// <param name="message">The message from the wire the outputs answer, if any (named when its term is refused).</param>
+    private void Handle(IReadOnlyList<ElectionOutput> outputs, object? message = null)
     {
         foreach (var output in outputs)
         {
@@ -224,6 +225,13 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
                     _log.Info("Leader: {0}, term {1}, quorum {2} (this node is {3})",
                         c.Leader?.ToString() ?? "none", c.Term, c.HasQuorum ? "yes" : "no", _state.Role);
                     Publish();
+                    break;
+                case TermRefused { Counted: true } r:
+                    _node.Refuse(Security.RejectionReason.ImplausibleTerm, message ?? r,
+                        $"{r.From} sent term {r.Term}, above {r.Ceiling}, the most the terms of the other voters allow (this node is in term {_state.Term})", _log);
+                    break;
+                case TermRefused r:
+                    _log.Debug("Ignored term {0} from {1}: above {2}, and no other voter heard yet to vouch for it", r.Term, r.From, r.Ceiling);
                     break;
                 case ElectionNotice n when n.IsError:
                     _log.Error("{0}", n.Message);

@@ -64,6 +64,11 @@ public sealed partial class ElectionState
     {
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
+        if (!Admit(from, term, outputs))
+        {
+            return Announce(before, outputs);
+        }
+
         var refusal = term != Term ? $"its term {term} is not this node's term {Term}"
             : Leader != from || Role != ElectionRole.Follower ? $"{from} is not the leader this node follows"
             : !_voters.Contains(_self) ? "this node is not a voter"

@@ -39,6 +39,7 @@ public sealed partial class ElectionState
         _vote = new DurableVote(store);
         _random = random;
         _stamp = stamp;
+        _bound = new TermBound(settings.TimeoutMin, time, _vote.Term);
         ResetDeadline();
     }
 
@@ -155,6 +156,12 @@ public sealed partial class ElectionState
     public IReadOnlyList<ElectionOutput> OnHeartbeat(NodeId from, long term, bool fromLeader, HlcTimestamp electedAt)
     {
         var before = Snapshot();
+        var outputs = new List<ElectionOutput>();
+        if (!Admit(from, term, outputs))
+        {
+            return Announce(before, outputs);
+        }
+
         if (term > Term)
         {
             StepDown(term);
@@ -174,13 +181,19 @@ public sealed partial class ElectionState
             RememberClusterSize();
         }
 
-        return Announce(before, []);
+        return Announce(before, outputs);
     }
 
     /// <summary>An answer to this node's heartbeat, carrying the answering node's term.</summary>
     public IReadOnlyList<ElectionOutput> OnHeartbeatAck(NodeId from, long term)
     {
         var before = Snapshot();
+        var outputs = new List<ElectionOutput>();
+        if (!Admit(from, term, outputs))
+        {
+            return Announce(before, outputs);
+        }
+
         if (term > Term)
         {
             StepDown(term);
@@ -190,7 +203,7 @@ public sealed partial class ElectionState
             _lastAck[from] = _time.GetTimestamp();
         }
 
-        return Announce(before, []);
+        return Announce(before, outputs);
     }
 
     /// <param name="transfer">A campaign the leader asked for: in a term above this node's it gets past leader stickiness.</param>
@@ -198,6 +211,11 @@ public sealed partial class ElectionState
     {
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
+        if (!Admit(candidate, term, preVote ? Math.Max(0, term - 1) : term, outputs)) // a pre-vote asks for the term after the candidate's
+        {
+            return Announce(before, outputs);
+        }
+
         if (preVote)
         {
             // Would we vote for it? Only if its term would be new and no live leader is heard.
@@ -235,6 +253,13 @@ public sealed partial class ElectionState
     {
         var outputs = new List<ElectionOutput>();
         var before = Snapshot();
+        // A granted pre-vote echoes the term this node asked for (no claim of the voter's own); a refusal shows the voter's term.
+        var echo = preVote && granted && term == Term + 1;
+        if (!echo && !Admit(from, term, preVote && granted ? null : term, outputs))
+        {
+            return Announce(before, outputs);
+        }
+
         if (preVote)
         {
             if (Role == ElectionRole.PreCandidate && granted && term == Term + 1 && _voters.Contains(from))

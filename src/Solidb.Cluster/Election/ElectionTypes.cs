@@ -29,6 +29,12 @@ public sealed record SendVoteReply(NodeId To, long Term, bool Granted, bool PreV
 /// <summary>The leader, term or quorum this node knows changed.</summary>
 public sealed record LeadershipChanged(NodeId? Leader, long Term, bool HasQuorum) : ElectionOutput;
 
+/// <summary>
+/// A term from <paramref name="From"/> that no election could have produced (<see cref="TermBound"/>): the message
+/// was not acted on. <paramref name="Counted"/>: implausible (count it); otherwise unproven (no other voter heard yet).
+/// </summary>
+public sealed record TermRefused(NodeId From, long Term, long Ceiling, bool Counted) : ElectionOutput;
+
 /// <summary>A line to log: the vote cannot be saved (or can again), or no term is left to elect in.</summary>
 public sealed record ElectionNotice(bool IsError, string Message) : ElectionOutput;
 

@@ -11,13 +11,23 @@ namespace Solidb.Cluster.Protocol;
 /// reads is a 4-byte read; no 4-byte value in a protocol message is legitimately larger than
 /// <see cref="MaxLength"/> (strings fit in a frame of 256 kB; the only other 4-byte fields are the
 /// HLC's 20-bit logical counter and enums), so a larger one fails the read before any allocation.
+/// The one 4-byte read that is no number is the text of a 4-byte string: Hyperion announces it with
+/// a length byte of 5 (length + 1) right before, and it is not checked (a node id like "node" made
+/// every message refused before).
+/// A read the payload cannot fill throws (a truncated payload): Hyperion 0.12's own reads loop and
+/// throw on a short read, but a partial read must never leave a length to stale bytes of its
+/// buffer, whatever the reader does with it (LengthCheckedStreamTests).
 /// </summary>
 public sealed class LengthCheckedStream(byte[] bytes) : Stream
 {
     /// <summary>2^20: above every legitimate length and the HLC's logical counter (20 bits).</summary>
     public const int MaxLength = 1 << 20;
 
+    /// <summary>The length byte Hyperion writes before a string of 4 bytes (length + 1).</summary>
+    private const int FourByteString = 5;
+
     private int _position;
+    private bool _stringFollows;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -34,23 +44,34 @@ public sealed class LengthCheckedStream(byte[] bytes) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var n = Math.Min(buffer.Length, bytes.Length - _position);
-        if (n <= 0)
+        var stringFollows = _stringFollows;
+        _stringFollows = false;
+        if (buffer.Length == 0)
         {
             return 0;
         }
 
-        bytes.AsSpan(_position, n).CopyTo(buffer);
-        if (n == 4 && BinaryPrimitives.ReadInt32LittleEndian(buffer) is > MaxLength and var claimed)
+        if (buffer.Length > bytes.Length - _position)
+        {
+            throw new InvalidDataException($"a read of {buffer.Length} bytes at {_position} of a payload of {bytes.Length} bytes: the payload is truncated");
+        }
+
+        bytes.AsSpan(_position, buffer.Length).CopyTo(buffer);
+        if (buffer.Length == 4 && !stringFollows && BinaryPrimitives.ReadInt32LittleEndian(buffer) is > MaxLength and var claimed)
         {
             throw new InvalidDataException($"a 4-byte value of {claimed} (a length over {MaxLength} bytes, or a counter out of range) in a payload of {bytes.Length} bytes");
         }
 
-        _position += n;
-        return n;
+        _position += buffer.Length;
+        return buffer.Length;
     }
 
-    public override int ReadByte() => _position < bytes.Length ? bytes[_position++] : -1;
+    public override int ReadByte()
+    {
+        var value = _position < bytes.Length ? bytes[_position++] : -1;
+        _stringFollows = value == FourByteString;
+        return value;
+    }
 
     public override void Flush()
     {

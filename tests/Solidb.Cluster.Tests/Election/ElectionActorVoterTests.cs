@@ -61,4 +61,31 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
         Assert.Equal(5, info.Term);
         Assert.Equal(3, node.Counters.Snapshot().Rejections["not_a_voter"]);
     }
+
+    [Fact]
+    public void A_voter_sending_a_term_no_election_could_have_produced_changes_nothing_and_is_counted_as_implausible_term()
+    {
+        using var dataDir = DataDirectory.Open(_dir, Self);
+        var node = NodeContext.Create(ClusterSettings.FromConfig(SolidbConfig.Reference), dataDir, TimeProvider.System);
+        var election = ChildActorOf(ElectionActor.Props(node));
+        var other = NodeId.Parse("node4");
+        election.Tell(new MembershipChanged(new MembershipSnapshot(1,
+        [
+            new MemberView(Self, "127.0.0.1:1", 1, NodeState.Active) { Admitted = true },
+            new MemberView(Voter, "127.0.0.1:2", 2, NodeState.Active) { Admitted = true },
+            new MemberView(other, "127.0.0.1:4", 4, NodeState.Active) { Admitted = true },
+        ], null)));
+        FishForMessage<LeaderInfo>(i => i.Voters == 3);
+        var stamp = node.Clock.Now();
+        election.Tell(new HeartbeatAckObserved(other, 0)); // node4 is heard, in term 0
+
+        election.Tell(new HeartbeatObserved(Voter, Terms.Max - 1, true, stamp));
+        election.Tell(new HeartbeatAckObserved(Voter, Terms.Max - 1));
+        // The same voter's real claim, after them: it is the first change this node publishes.
+        election.Tell(new HeartbeatObserved(Voter, 1, true, stamp));
+
+        var info = FishForMessage<LeaderInfo>(i => i.Leader is not null);
+        Assert.Equal((Voter, 1L), (info.Leader!.Value, info.Term));
+        Assert.Equal(2, node.Counters.Snapshot().Rejections["implausible_term"]);
+    }
 }

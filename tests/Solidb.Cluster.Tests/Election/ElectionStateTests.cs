@@ -392,7 +392,7 @@ public sealed class ElectionStateTests
         var c = FollowerOf(C, A, 1, Three, store);
         var saves = store.Saves;
 
-        Assert.Equal(new SendVoteReply(B, 1, false, false), Single<SendVoteReply>(c.OnVoteRequest(B, 7, preVote: false)));
+        Assert.Equal(new SendVoteReply(B, 1, false, false), Single<SendVoteReply>(c.OnVoteRequest(B, 2, preVote: false)));
         Assert.Equal(1, c.Term);
         Assert.Equal(A, c.Leader);
         Assert.Equal(saves, store.Saves);
@@ -430,7 +430,7 @@ public sealed class ElectionStateTests
             Assert.Equal(ElectionRole.PreCandidate, b.Role);
             Assert.Empty(b.OnVoteReply(C, 1, granted: true, preVote: true)); // 2 of 5
             Assert.Empty(b.OnVoteReply(D, 0, granted: false, preVote: true));
-            Assert.Empty(b.OnVoteReply(E, 3, granted: false, preVote: true)); // a refusal of a higher term does not count either
+            Assert.Empty(b.OnVoteReply(E, 1, granted: false, preVote: true)); // a refusal of a higher term does not count either
             Assert.Equal(0, b.Term);
             Assert.Equal(0, store.Saves);
         }
@@ -791,6 +791,7 @@ public sealed class ElectionStateTests
         Assert.Empty(c.OnHeartbeat(A, 1, fromLeader: true, Stamp()));
         Assert.Empty(c.OnHeartbeat(B, 1, fromLeader: false, HlcTimestamp.Zero));
         Assert.Equal(new LeadershipChanged(B, 2, true), Assert.Single(c.OnHeartbeat(B, 2, fromLeader: true, Stamp())));
+        _time.Advance(Min); // A stands again after an election timeout
         Assert.Equal(new LeadershipChanged(null, 3, false), Assert.Single(c.OnHeartbeatAck(A, 3)));
     }
 

@@ -29,6 +29,13 @@ internal sealed class ElectionSimulation
     public static readonly DateTimeOffset Epoch = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Far above any term a run's elections reach (one election per 3 s at most, for minutes), far below forged ones.</summary>
+    public const long HighestHonestTerm = 100_000;
+
+    /// <summary>The kinds of message <see cref="Forge"/> can send, by index.</summary>
+    public static readonly IReadOnlyList<string> ForgedKinds =
+        ["heartbeat", "leader heartbeat", "heartbeat ack", "pre-vote request", "vote request", "vote reply", "pre-vote reply", "timeout now"];
+
     private static readonly long ShortDelayMin = TimeSpan.FromMilliseconds(1).Ticks;
     private static readonly long ShortDelayMax = TimeSpan.FromMilliseconds(50).Ticks;
     private static readonly long LongDelayMax = TimeSpan.FromMilliseconds(1500).Ticks;
@@ -84,6 +91,16 @@ internal sealed class ElectionSimulation
     public IReadOnlyList<SimNode> Nodes => _nodes;
 
     public NetworkConditions Network => _network;
+
+    /// <summary>
+    /// Terms refused as implausible (counted): forged ones (above <see cref="HighestHonestTerm"/>) and honest ones, which
+    /// the bound refuses while the terms it knows lag; and terms refused while no other voter was heard yet (not counted).
+    /// </summary>
+    public long ForgedTermsRefused { get; private set; }
+
+    public long HonestTermsRefused { get; private set; }
+
+    public long TermsUnproven { get; private set; }
 
     /// <summary>Messages handed to the network, and those it lost (dropped, cut by a partition, or to a dead incarnation).</summary>
     public long MessagesSent { get; private set; }
@@ -158,6 +175,11 @@ internal sealed class ElectionSimulation
             });
         }
 
+        foreach (var forged in plan.Forgeries ?? [])
+        {
+            At(forged.At, () => Forge(forged.From, forged.To, forged.Term, forged.Kind));
+        }
+
         foreach (var transfer in plan.Transfers ?? [])
         {
             At(transfer.At, () => Transfer(transfer.To is { } to ? _ids[to] : null));
@@ -192,6 +214,27 @@ internal sealed class ElectionSimulation
 
         Input(leader, outputs, before, -1, 0);
         return result;
+    }
+
+    /// <summary>
+    /// Sends, through the network, a message of kind <see cref="ForgedKinds"/>[<paramref name="kind"/>] from node
+    /// <paramref name="from"/> (its current incarnation) to node <paramref name="to"/> carrying <paramref name="term"/>,
+    /// whatever the sender's election state says: what a buggy or compromised member can send.
+    /// </summary>
+    public void Forge(int from, int to, long term, int kind)
+    {
+        var (messageKind, flag, granted) = kind switch
+        {
+            0 => (MessageKind.Heartbeat, false, false),
+            1 => (MessageKind.Heartbeat, true, false),
+            2 => (MessageKind.HeartbeatAck, false, false),
+            3 => (MessageKind.VoteRequest, true, false),
+            4 => (MessageKind.VoteRequest, false, false),
+            5 => (MessageKind.VoteReply, false, _random.Next(2) == 0),
+            6 => (MessageKind.VoteReply, true, _random.Next(2) == 0),
+            _ => (MessageKind.TimeoutNow, false, false),
+        };
+        Send(new SimMessage(messageKind, from, _nodes[from].Incarnation, to, _nodes[to].Incarnation, term, flag, granted, default));
     }
 
     /// <summary>Processes every event up to and including <paramref name="until"/>, then sets the clock there.</summary>
@@ -478,6 +521,15 @@ internal sealed class ElectionSimulation
                 case SendTimeoutNow now:
                     var recipient = _index[now.To];
                     Send(new SimMessage(MessageKind.TimeoutNow, node.Index, node.Incarnation, recipient, _nodes[recipient].Incarnation, now.Term, false, false, default));
+                    break;
+                case TermRefused { Counted: true } refused when refused.Term > HighestHonestTerm:
+                    ForgedTermsRefused++;
+                    break;
+                case TermRefused { Counted: true }:
+                    HonestTermsRefused++;
+                    break;
+                case TermRefused:
+                    TermsUnproven++;
                     break;
                 case LeadershipChanged changed:
                     announced++;

@@ -33,7 +33,7 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
         var count = EnvironmentInt("SOLIDB_SIM_SEEDS") ?? 10_000;
         var failures = new ConcurrentBag<SimulationRun>();
         var splitVoteMisses = new ConcurrentBag<(int Seed, Violation Miss)>();
-        long restarts = 0, leaderTerms = 0, windows = 0, partialWindows = 0, checks = 0, sent = 0, lost = 0;
+        long restarts = 0, leaderTerms = 0, windows = 0, partialWindows = 0, checks = 0, sent = 0, lost = 0, forged = 0, refused = 0, honest = 0, unproven = 0;
         var watch = Stopwatch.StartNew();
 
         Parallel.For(first, first + count, seed =>
@@ -58,13 +58,18 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
             Interlocked.Add(ref checks, history.LivenessChecks);
             Interlocked.Add(ref sent, run.Simulation.MessagesSent);
             Interlocked.Add(ref lost, run.Simulation.MessagesLost);
+            Interlocked.Add(ref forged, run.Plan.Forgeries?.Count ?? 0);
+            Interlocked.Add(ref refused, run.Simulation.ForgedTermsRefused);
+            Interlocked.Add(ref honest, run.Simulation.HonestTermsRefused);
+            Interlocked.Add(ref unproven, run.Simulation.TermsUnproven);
         });
 
         watch.Stop();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count} seeds from {first} in {watch.Elapsed.TotalSeconds:0.0} s: {failures.Count} failed; {restarts} restarts, " +
             $"{leaderTerms} terms with a leader, {windows} healthy windows of 10 s or more ({partialWindows} during faults), " +
-            $"{checks} liveness checks, {splitVoteMisses.Count} tolerated misses after split votes, {sent} messages sent, {lost} lost"));
+            $"{checks} liveness checks, {splitVoteMisses.Count} tolerated misses after split votes, {sent} messages sent, {lost} lost; " +
+            $"{forged} forged huge terms sent, {refused} refused as implausible; honest terms: {honest} refused as implausible, {unproven} as not yet vouched for"));
         foreach (var (seed, miss) in splitVoteMisses.OrderBy(m => m.Seed).Take(50))
         {
             output.WriteLine($"tolerated, seed {seed}: {miss.Message}");
@@ -94,6 +99,7 @@ public sealed class ElectionSimulationTests(ITestOutputHelper output)
             Assert.True(partialWindows > count / 10, $"only {partialWindows} healthy windows during faults");
             Assert.True(leaderTerms > 2 * count, $"only {leaderTerms} terms with a leader");
             Assert.True(lost > sent / 20, $"only {lost} of {sent} messages lost");
+            Assert.True(forged > count / 2, $"only {forged} forged terms");
         }
     }
 

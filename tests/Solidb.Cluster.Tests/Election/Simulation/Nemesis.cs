@@ -11,6 +11,13 @@ internal sealed record LeaderCrashFault(TimeSpan At, TimeSpan DownFor);
 /// <summary>At <paramref name="At"/>, whichever node leads (highest term) is asked to transfer leadership to node <paramref name="To"/>, or to the voter it picks.</summary>
 internal sealed record TransferFault(TimeSpan At, int? To);
 
+/// <summary>
+/// At <paramref name="At"/>, node <paramref name="From"/> (a real voter: the wire's identity checks pass) sends node
+/// <paramref name="To"/> one message of kind <paramref name="Kind"/> (<see cref="ElectionSimulation.Forge"/>) carrying
+/// <paramref name="Term"/>, a term no election produced: a buggy or compromised member (issue 20, item 4).
+/// </summary>
+internal sealed record ForgedTermFault(TimeSpan At, int From, int To, long Term, int Kind);
+
 /// <summary>From <paramref name="At"/> on, the network behaves as <paramref name="Conditions"/> says.</summary>
 internal sealed record NetworkFault(TimeSpan At, NetworkConditions Conditions);
 
@@ -30,7 +37,8 @@ internal sealed record FaultPlan(
     IReadOnlyList<CrashFault> Crashes,
     IReadOnlyList<LeaderCrashFault> LeaderCrashes,
     double CrashAfterVote = 0,
-    IReadOnlyList<TransferFault>? Transfers = null)
+    IReadOnlyList<TransferFault>? Transfers = null,
+    IReadOnlyList<ForgedTermFault>? Forgeries = null)
 {
     public string Describe()
     {
@@ -54,6 +62,11 @@ internal sealed record FaultPlan(
         foreach (var t in Transfers ?? [])
         {
             text.AppendLine($"  the leader is asked at {ElectionHistory.Time(t.At)} to transfer leadership to {(t.To is { } to ? ElectionHistory.Name(to) : "the voter it picks")}");
+        }
+
+        foreach (var f in Forgeries ?? [])
+        {
+            text.AppendLine($"  {ElectionHistory.Name(f.From)} sends {ElectionHistory.Name(f.To)} a forged {ElectionSimulation.ForgedKinds[f.Kind]} in term {f.Term} at {ElectionHistory.Time(f.At)}");
         }
 
         if (CrashAfterVote > 0)
@@ -154,6 +167,25 @@ internal static class Nemesis
             .Select(_ => new TransferFault(Seconds(random, 3, plan.QuietFrom.TotalSeconds), random.Next(2) == 0 ? null : random.Next(plan.NodeCount)))
             .OrderBy(t => t.At)
             .ToList();
+
+    /// <summary>
+    /// Up to two messages during the faults from one voter (the same in a run: the bound holds against a minority of
+    /// senders, docs/election.md) to others, carrying a term no election could have produced: 2^62 - 1 (the report), or
+    /// a random one of 2^20 and up. Drawn last, so the rest of a seed's plan stays as it was.
+    /// </summary>
+    public static IReadOnlyList<ForgedTermFault> DrawForgeries(Random random, FaultPlan plan)
+    {
+        var from = random.Next(plan.NodeCount);
+        return Enumerable.Range(0, random.Next(3))
+            .Select(_ =>
+            {
+                var to = (from + 1 + random.Next(plan.NodeCount - 1)) % plan.NodeCount;
+                var term = random.Next(2) == 0 ? Cluster.Election.Terms.Max - 1 : random.NextInt64(1L << 20, Cluster.Election.Terms.Max);
+                return new ForgedTermFault(Seconds(random, 0, plan.QuietFrom.TotalSeconds), from, to, term, random.Next(ElectionSimulation.ForgedKinds.Count));
+            })
+            .OrderBy(f => f.At)
+            .ToList();
+    }
 
     private static int[] RandomSplit(Random random, int nodes)
     {

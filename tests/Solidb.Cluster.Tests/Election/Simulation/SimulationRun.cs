@@ -44,11 +44,22 @@ internal sealed class SimulationRun
         var plan = Nemesis.Draw(random, duration ?? DefaultDuration, QuietTail);
         var simulation = new ElectionSimulation(plan.NodeCount, new Random(random.Next()), election, openStore: openStore);
         plan = plan with { Transfers = Nemesis.DrawTransfers(random, plan) };
+        plan = plan with { Forgeries = Nemesis.DrawForgeries(random, plan) };
         simulation.Schedule(plan);
         simulation.RunUntil(plan.Duration);
         simulation.History.Finish(plan.Duration);
         CheckHealthAtTheEnd(simulation);
+        CheckTermsStayLow(simulation);
         return new SimulationRun(seed, plan, simulation);
+    }
+
+    /// <summary>Forged terms never got through: a minute of elections cannot reach this far.</summary>
+    private static void CheckTermsStayLow(ElectionSimulation simulation)
+    {
+        foreach (var high in simulation.History.Observations.Where(o => o.Term > ElectionSimulation.HighestHonestTerm).Take(1))
+        {
+            simulation.History.Violation(high.At, $"{ElectionHistory.Name(high.Node)} reached term {high.Term}: a forged term got through");
+        }
     }
 
     /// <summary>After the quiet tail every node hears every peer's current incarnation directly.</summary>
