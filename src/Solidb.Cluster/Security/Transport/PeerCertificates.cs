@@ -51,13 +51,16 @@ public sealed class PeerCertificates(TimeProvider time)
 
     /// <summary>
     /// DotNetty's server side passes the socket endpoint ("127.0.0.1:5000", "[::ffff:127.0.0.1]:5000");
-    /// its client side passes the Akka address it dialled ("akka.ssl.tcp://solidb@host:5000").
+    /// its client side passes the Akka address it dialled ("ssl.tcp://solidb@host:5000"; "akka.ssl.tcp://..." is taken too).
     /// </summary>
     internal static string? Key(string remotePeer)
     {
         if (remotePeer.Contains("://", StringComparison.Ordinal))
         {
-            return ActorPath.TryParseAddress(remotePeer, out var address) && address.Host is { } h && address.Port is { } p ? EndpointKey(h, p) : null;
+            // Seen from Akka 1.5.74's client side: "ssl.tcp://solidb@host:port", without the "akka."
+            // that ActorPath.TryParseAddress needs (it refused it, and no outbound connection had an identity).
+            var text = remotePeer.StartsWith("akka.", StringComparison.Ordinal) ? remotePeer : "akka." + remotePeer;
+            return ActorPath.TryParseAddress(text, out var address) && address.Host is { } h && address.Port is { } p ? EndpointKey(h, p) : null;
         }
 
         return IPEndPoint.TryParse(remotePeer, out var endpoint) ? EndpointKey(endpoint.Address.ToString(), endpoint.Port) : null;

@@ -40,6 +40,7 @@ public sealed class PeerCertificatesTests
     [InlineData("[::ffff:127.0.0.1]:40000", "akka.ssl.tcp://solidb@127.0.0.1:40000")]
     [InlineData("[::1]:40000", "akka.ssl.tcp://solidb@[::1]:40000")]
     [InlineData("akka.ssl.tcp://solidb@db1.example.com:6745", "akka.ssl.tcp://solidb@db1.example.com:6745")]
+    [InlineData("ssl.tcp://solidb@127.0.0.1:6745", "akka.ssl.tcp://solidb@127.0.0.1:6745")] // what DotNetty's client side passes (seen in a 2-node TLS run)
     public void The_validators_name_of_a_peer_and_the_connections_remote_address_find_the_same_entry(string remotePeer, string remote)
     {
         var certificates = new PeerCertificates(new FakeTimeProvider());
