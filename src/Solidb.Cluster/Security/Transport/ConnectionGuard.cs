@@ -203,6 +203,11 @@ public sealed class ConnectionGuard(IGuardView view, PeerIdentity? identity)
             _ => false,
         };
 
+        if (!allowed && serializerId == ClusterSerializerId && manifest is ClusterManifest.Join or ClusterManifest.InitJoin)
+        {
+            return GuardVerdict.Drop(RejectionReason.NotANode, $"{service} tried to join the cluster");
+        }
+
         if (!allowed)
         {
             return GuardVerdict.Drop(RejectionReason.NotPermitted, $"{service} sent serializer {serializerId} ({ShortManifest(manifest)}) to {Rejections.Quote(path ?? "(a wildcard selection)")}");
@@ -248,6 +253,7 @@ public sealed class ConnectionGuard(IGuardView view, PeerIdentity? identity)
 public static class ClusterManifest
 {
     public const string Join = "Akka.Cluster.InternalClusterAction+Join, Akka.Cluster";
+    public const string InitJoin = "Akka.Cluster.InternalClusterAction+InitJoin, Akka.Cluster";
     public const string Welcome = "Akka.Cluster.InternalClusterAction+Welcome, Akka.Cluster";
     public const string InitJoinAck = "Akka.Cluster.InternalClusterAction+InitJoinAck, Akka.Cluster";
     public const string InitJoinNack = "Akka.Cluster.InternalClusterAction+InitJoinNack, Akka.Cluster";

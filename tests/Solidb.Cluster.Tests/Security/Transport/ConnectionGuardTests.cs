@@ -154,7 +154,7 @@ public sealed class ConnectionGuardTests
         Assert.Equal(RejectionReason.NotPermitted, guard.Check(Read(Envelope($"{Local}/user/solidb-cluster", svc, Protocol, "", Claim("billing")))).Reason);
         Assert.Equal(RejectionReason.NotPermitted, guard.Check(Read(Envelope($"{Local}/", svc, 6, "", Selection(Protocol, "", Claim("c"), "user", "solidb-cluster")))).Reason);
         Assert.Equal(RejectionReason.NotPermitted, guard.Check(Read(Envelope($"{Local}/", svc, 6, "", Selection(15, "B", ByteString.Empty, "system", "*")))).Reason);
-        Assert.Equal(RejectionReason.NotPermitted, guard.Check(JoinPdu(6001, ["solidb-node:billing"], svc)).Reason);
+        Assert.Equal(RejectionReason.NotANode, guard.Check(JoinPdu(6001, ["solidb-node:billing"], svc)).Reason); // a service is never a member
         Assert.Equal(RejectionReason.NotPermitted, guard.Check(Read(Envelope($"{Local}/system/cluster/core/daemon", svc, 5, ClusterManifest.GossipStatus,
             Message(w => w.Bytes(1, UniqueAddress(Sys, "127.0.0.1", 6001)))))).Reason);
     }
