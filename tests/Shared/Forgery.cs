@@ -157,6 +157,19 @@ public static class Forgery
         At(follower, Supervisor).Tell(new Introduce(leader.NodeId, leader.Uid, 1, "http://203.0.113.9:6746", "evil", stamp), own);
     }
 
+    /// <summary>
+    /// A Join of the forger itself, at its own address and with its own sender path, as the voter
+    /// <paramref name="claimedNode"/>: what a certificate holder that is no node, or another node,
+    /// would send to become that voter. Over TLS it is refused as not_a_node.
+    /// </summary>
+    public static void SendOwnJoin(ActorSystem forger, ForgeryTarget to, string claimedNode)
+    {
+        var self = ((ExtendedActorSystem)forger).Provider.DefaultAddress;
+        var own = new UniqueAddress(self, 4242);
+        var daemon = "/system/cluster/core/daemon";
+        forger.ActorSelection($"{to.Address}{daemon}").Tell(Join(own, "solidb", "solidb-node:" + claimedNode), Forged(forger, self, daemon));
+    }
+
     /// <summary>Akka.Cluster's internal Join of <paramref name="node"/> with <paramref name="roles"/>.</summary>
     public static object Join(UniqueAddress node, params string[] roles) =>
         Activator.CreateInstance(ClusterAssembly.GetType("Akka.Cluster.InternalClusterAction+Join", throwOnError: true)!, Any, null,

@@ -74,7 +74,7 @@ public sealed class ForgerySpecs(ITestOutputHelper helper) : TestKit(output: hel
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         var before = await ClusterSnapshot.TakeAsync(cluster);
         var (leader, follower, other) = Roles(cluster, before);
-        var reasons = new[] { RejectionReason.ForgedSender, RejectionReason.SystemMessage, RejectionReason.NotPermitted };
+        var reasons = new[] { RejectionReason.ForgedSender, RejectionReason.SystemMessage, RejectionReason.NotPermitted, RejectionReason.NotANode };
         var countsBefore = reasons.ToDictionary(r => r, r => Count(cluster, r));
         await using var forger = ForeignSystem.Start(credential == Credential.Service ? certs.ForService("billing") : certs.For("node3"));
 
@@ -82,6 +82,7 @@ public sealed class ForgerySpecs(ITestOutputHelper helper) : TestKit(output: hel
         var (term, stamp) = (before.Statuses[0].Election.Term, follower.Context.Clock.Now());
         Forgery.SendAll(forger.System, l, f, o, term, stamp);
         Forgery.SendClaims(forger.System, l, f, o, term, stamp);
+        Forgery.SendOwnJoin(forger.System, l, "node1"); // as a voter that is not the certificate's (node3's) or at all (a service's)
 
         foreach (var node in cluster.Nodes)
         {
@@ -92,6 +93,7 @@ public sealed class ForgerySpecs(ITestOutputHelper helper) : TestKit(output: hel
         var counts = reasons.ToDictionary(r => r, r => Count(cluster, r) - countsBefore[r]);
         output.WriteLine($"{credential}: " + string.Join(", ", counts.Select(c => $"{c.Key.WireName()} {c.Value}")));
         Assert.True(counts[RejectionReason.SystemMessage] >= Forgery.DeadPaths.Count + 1, "system_message");
+        Assert.True(counts[RejectionReason.NotANode] >= 1, "not_a_node: the join as node1");
         if (credential == Credential.Service)
         {
             // Forged paths are dropped as such first; the service's own messages are not permitted (claims naming node3 too).
