@@ -14,6 +14,8 @@ using Solidb.Benchmarks.Cluster;
 // `-- rolling [rounds]` a rolling restart of 3 real processes, leaderless time per stop with and without leadership transfer;
 // `-- remote [requests]` the remote API's GetClusterStatus round trip through ClusterClient against HTTP and a plain echo;
 // `-- metrics [scrapes] [members] [formation-seconds]` GET /metrics p50/p99 on a member of 9 real processes against GET /_api/cluster/status;
+// `-- flood [minutes]` a forging client's flood against 3 real processes (refusals by reason, RSS before and after; issue 20);
+// SOLIDB_BENCH_BINARY=PATH measures another checkout's solidb.dll (bench/compare.sh alternates the two run by run);
 // anything else goes to BenchmarkDotNet (e.g. `-- --filter '*' --job short`).
 if (args.Length > 0 && args[0] == "throughput")
 {
