@@ -7,6 +7,7 @@ using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Clock;
 using Solidb.Cluster.Protocol;
 using Solidb.Cluster.Security.Transport;
+using Solidb.Testing;
 
 namespace Solidb.Benchmarks.Security;
 
@@ -37,9 +38,9 @@ public class GuardBenchmarks
         _protocol = _system.Serialization.FindSerializerForType(typeof(Heartbeat));
         var stamp = new HlcTimestamp(1_765_000_000_000, 3);
         _heartbeat = _protocol.ToBinary(new Heartbeat("node2", 123456789, 42, 7, true, stamp, stamp) { WallMs = 1_765_000_000_000 });
-        _pdu = Pdu.Envelope("akka.tcp://solidb@127.0.0.1:6745/user/solidb-cluster/heartbeat", "akka.tcp://solidb@127.0.0.1:6755/user/solidb-cluster/heartbeat",
+        _pdu = PduBuilder.Envelope("akka.tcp://solidb@127.0.0.1:6745/user/solidb-cluster/heartbeat", "akka.tcp://solidb@127.0.0.1:6755/user/solidb-cluster/heartbeat",
             ProtocolSerializer.SerializerId, "", ByteString.CopyFrom(_heartbeat));
-        _associate = Pdu.Associate("solidb", "127.0.0.1", 6755);
+        _associate = PduBuilder.Associate("solidb", "127.0.0.1", 6755);
         _view = new View(_protocol);
     }
 
@@ -69,44 +70,5 @@ public class GuardBenchmarks
         public string? MemberAt(string hostPort) => hostPort == "127.0.0.1:6755" ? "node2" : null;
 
         public ProtocolClaim ClaimOf(ByteString body) => ProtocolClaims.Of((IProtocolMessage)protocol.FromBinary(body.ToByteArray(), null!));
-    }
-
-    /// <summary>Akka.Remote's wire layout (WireFormats.proto), written field by field.</summary>
-    private static class Pdu
-    {
-        public static ByteString Associate(string system, string host, int port) =>
-            Msg(o => Field(o, 2, Msg(c => { Varint(c, 1, 1); Field(c, 2, Msg(h => { Field(h, 1, Address(system, host, port)); h.WriteTag(2, WireFormat.WireType.Fixed64); h.WriteFixed64(7); })); })));
-
-        public static ByteString Envelope(string recipient, string sender, int serializerId, string manifest, ByteString body) =>
-            Msg(o => Field(o, 1, Msg(c => Field(c, 2, Msg(e =>
-            {
-                Field(e, 1, Msg(r => Field(r, 1, ByteString.CopyFromUtf8(recipient))));
-                Field(e, 2, Msg(p => { Field(p, 1, body); Varint(p, 2, (ulong)serializerId); Field(p, 3, ByteString.CopyFromUtf8(manifest)); }));
-                Field(e, 4, Msg(r => Field(r, 1, ByteString.CopyFromUtf8(sender))));
-            })))));
-
-        private static ByteString Address(string system, string host, int port) =>
-            Msg(a => { Field(a, 1, ByteString.CopyFromUtf8(system)); Field(a, 2, ByteString.CopyFromUtf8(host)); Varint(a, 3, (ulong)port); });
-
-        private static void Field(CodedOutputStream o, int n, ByteString v)
-        {
-            o.WriteTag(n, WireFormat.WireType.LengthDelimited);
-            o.WriteBytes(v);
-        }
-
-        private static void Varint(CodedOutputStream o, int n, ulong v)
-        {
-            o.WriteTag(n, WireFormat.WireType.Varint);
-            o.WriteUInt64(v);
-        }
-
-        private static ByteString Msg(Action<CodedOutputStream> write)
-        {
-            using var stream = new MemoryStream();
-            var o = new CodedOutputStream(stream, leaveOpen: true);
-            write(o);
-            o.Flush();
-            return ByteString.CopyFrom(stream.ToArray());
-        }
     }
 }

@@ -16,7 +16,7 @@ public static class ProtoFields
     public static IReadOnlyList<ProtoField> Read(ByteString message)
     {
         var fields = new List<ProtoField>(4);
-        var input = new CodedInputStream(message.ToByteArray());
+        var input = message.CreateCodedInput(); // reads the ByteString in place: no copy of the message
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {

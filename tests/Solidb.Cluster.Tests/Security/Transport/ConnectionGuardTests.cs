@@ -3,7 +3,7 @@ using Solidb.Cluster.Client.Security;
 using Solidb.Cluster.Security;
 using Solidb.Cluster.Security.Transport;
 using Xunit;
-using static Solidb.Cluster.Tests.Security.Transport.PduBuilder;
+using static Solidb.Testing.PduBuilder;
 
 namespace Solidb.Cluster.Tests.Security.Transport;
 

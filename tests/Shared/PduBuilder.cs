@@ -1,9 +1,9 @@
 using Google.Protobuf;
 
-namespace Solidb.Cluster.Tests.Security.Transport;
+namespace Solidb.Testing;
 
 /// <summary>Writes Akka.Remote PDUs (WireFormats.proto) field by field, as Akka's codec lays them out.</summary>
-internal static class PduBuilder
+public static class PduBuilder
 {
     public static ByteString Associate(string system, string host, int port, ulong uid = 7) =>
         Message(w => w.Bytes(2, Message(c => c.Varint(1, 1).Bytes(2, Message(h => h.Bytes(1, AddressData(system, host, port)).Fixed64(2, uid))))));
@@ -59,7 +59,7 @@ internal static class PduBuilder
         return writer.ToByteString();
     }
 
-    internal sealed class Writer
+    public sealed class Writer
     {
         private readonly MemoryStream _stream = new();
         private readonly CodedOutputStream _out;
