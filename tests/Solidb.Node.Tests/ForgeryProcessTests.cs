@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Akka.Actor;
 using Solidb.Cluster.Clock;
@@ -97,10 +96,7 @@ public sealed class ForgeryProcessTests(ITestOutputHelper output)
         var terms = statuses.Select(s => s.GetProperty("term").GetInt64()).Distinct().ToList();
         var members = string.Join(" | ", statuses.Select(s => string.Join(", ", s.GetProperty("members").EnumerateArray().Select(m =>
             $"{m.GetProperty("node_id").GetString()}:{m.GetProperty("state").GetString()}:{m.GetProperty("http_address").GetString()}"))));
-        var files = string.Join(" | ", cluster.Nodes.Select(n => string.Join(", ", Directory.EnumerateFiles(n.DataDir)
-            .Where(f => Path.GetFileName(f) != ".lock" && !Path.GetFileName(f).StartsWith("hlc-bound", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(f => $"{Path.GetFileName(f)}={Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))[..12]}"))));
+        var files = string.Join(" | ", cluster.Nodes.Select(n => string.Join(", ", DataDirHashes.Of(n.DataDir).Select(f => $"{f.Key}={f.Value[..12]}"))));
         return new ClusterView(string.Join(",", leaders), terms.Count == 1 ? terms[0] : -1, members, files);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.TestKit;
 using Solidb.Cluster.Manager;
@@ -15,7 +14,7 @@ namespace Solidb.Cluster.Specs.Harness;
 public sealed record ClusterSnapshot(IReadOnlyList<ClusterStatus> Statuses, IReadOnlyList<ImmutableSortedDictionary<string, string>> DataFiles)
 {
     public static async Task<ClusterSnapshot> TakeAsync(InProcessCluster cluster) =>
-        new(await StatusesAsync(cluster), cluster.Nodes.Select(n => Files(n.DataDir.Path)).ToList());
+        new(await StatusesAsync(cluster), cluster.Nodes.Select(n => DataDirHashes.Of(n.DataDir.Path)).ToList());
 
     public static async Task<IReadOnlyList<ClusterStatus>> StatusesAsync(InProcessCluster cluster) =>
         await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
@@ -54,14 +53,4 @@ public sealed record ClusterSnapshot(IReadOnlyList<ClusterStatus> Statuses, IRea
 
     public static async Task<IActorRef?> IdentifyAsync(ActorSelection selection, TimeSpan timeout) =>
         (await selection.Ask<ActorIdentity>(new Identify(1), timeout)).Subject;
-
-    /// <summary>
-    /// File name -> SHA-256 of its content; the lock and the clock bound (saved, through a temp
-    /// file, as time goes on) aside. Another save's temp file would show up as a new file.
-    /// </summary>
-    private static ImmutableSortedDictionary<string, string> Files(string dir) =>
-        Directory.EnumerateFiles(dir)
-            .Where(f => Path.GetFileName(f) != Identity.DataDirectory.LockFileName
-                        && !Path.GetFileName(f).StartsWith(Clock.ClockBoundFile.FileName, StringComparison.Ordinal))
-            .ToImmutableSortedDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
 }
