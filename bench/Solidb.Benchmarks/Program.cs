@@ -6,7 +6,7 @@ using Solidb.Benchmarks.Cluster;
 // `-- startup [runs] [--lowest-missing]` the cluster start-up harness and `-- failover [runs]` the leader failover
 // harness, `-- detect [runs]` kill -9 to Failed (all real solidb processes, Release build),
 // `-- heartbeats [window-seconds]` heartbeat traffic per node at N = 3..15 (in-process),
-// `-- rtt [seconds]` heartbeat round trips of 3 real processes; `-- heal [runs] [cut-seconds]` and
+// `-- rtt [seconds]` heartbeat round trips of 3 real processes (`-- pooled FILE...` pools the samples SOLIDB_BENCH_SAMPLES kept); `-- heal [runs] [cut-seconds]` and
 // `-- partial [runs]` partitions between real processes on network namespaces (root); `-- skew [minutes] [runs]` a real
 // process whose wall clock is 3 s ahead, then behind (the clockshift shim, needs gcc); startup, failover and rtt take
 // `--tls` to measure each run without and with mutual TLS in the same invocation; `-- status [seconds] [concurrency]
@@ -45,6 +45,11 @@ if (args.Length > 0 && args[0] == "detect")
 if (args.Length > 0 && args[0] == "flood")
 {
     return await Solidb.Benchmarks.Cluster.FloodHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "pooled")
+{
+    return Samples.Pooled(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "rtt")

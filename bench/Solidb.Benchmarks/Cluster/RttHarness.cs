@@ -6,7 +6,9 @@ namespace Solidb.Benchmarks.Cluster;
 /// `-- rtt [seconds] [--tls]`: three real processes with default settings; once they agree on a
 /// leader, every 250 ms read each node's status and take the heartbeat round trip (rtt_ms) it
 /// reports for each monitored peer. Prints p50/p99 over all samples; with --tls a second cluster
-/// with mutual TLS is measured right after the plain one.
+/// with mutual TLS is measured right after the plain one. With SOLIDB_BENCH_SAMPLES=PATH every
+/// sample is also appended to PATH (PATH.tls for the TLS cluster), so that the windows of several
+/// runs can be pooled (`-- pooled FILE...`, what bench/compare.sh does with SAMPLES_DIR).
 /// </summary>
 internal static class RttHarness
 {
@@ -18,6 +20,7 @@ internal static class RttHarness
         foreach (var (name, mode) in tls is null ? new[] { ("plain", (BenchTls?)null) } : [("plain", null), ("tls", tls)])
         {
             var samples = await Sample(mode, window);
+            Samples.Keep(samples, name);
             Console.WriteLine($"{name}: heartbeat rtt over {window.TotalSeconds:F0} s, {samples.Count} samples: " +
                 $"p50 {Samples.Percentile(samples, 50):F2} ms, p99 {Samples.Percentile(samples, 99):F2} ms, max {samples.DefaultIfEmpty().Max():F2} ms");
         }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Solidb.Benchmarks.Cluster;
 
 /// <summary>Order statistics for the cluster harnesses.</summary>
@@ -18,6 +20,30 @@ internal static class Samples
         var lo = (int)Math.Floor(rank);
         var hi = (int)Math.Ceiling(rank);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    /// <summary>Appends the samples, one per line, to the file SOLIDB_BENCH_SAMPLES names (with ".NAME" unless NAME is "plain"); nothing when unset.</summary>
+    public static void Keep(IEnumerable<double> xs, string name)
+    {
+        if (Environment.GetEnvironmentVariable("SOLIDB_BENCH_SAMPLES") is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        File.AppendAllLines(name == "plain" ? path : $"{path}.{name}", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>`-- pooled FILE...`: count, p50, p90, p99 and max of each file's samples, pooled over every run that appended to it.</summary>
+    public static int Pooled(string[] files)
+    {
+        foreach (var file in files)
+        {
+            var xs = File.ReadLines(file).Where(l => l.Length > 0).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToList();
+            Console.WriteLine($"{System.IO.Path.GetFileName(file)}: {xs.Count} samples, p50 {Percentile(xs, 50):F2}, p90 {Percentile(xs, 90):F2}, " +
+                $"p99 {Percentile(xs, 99):F2}, max {xs.DefaultIfEmpty().Max():F2}");
+        }
+
+        return 0;
     }
 }
 
