@@ -13,16 +13,17 @@ namespace Solidb.Cluster.Specs;
 /// The 1 s / 5-miss policy over real Akka.Remote with the shipped health settings: suspicion,
 /// confirmation, refutation, asymmetric links, graceful leave, slow links.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class HealthSpecs(ITestOutputHelper output) : TestKit(output: output)
 {
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private async Task<InProcessCluster> StartConverged(int size, Func<int, Configuration.ClusterSettings, Configuration.ClusterSettings>? tune = null)
+    private async Task<InProcessCluster> StartConverged(int size, Func<int, Configuration.ClusterSettings, Configuration.ClusterSettings>? tune = null,
+        Func<int, bool>? slowLink = null)
     {
-        var cluster = InProcessCluster.Start(size, tune: tune);
+        var cluster = InProcessCluster.Start(size, tune: tune, slowLink: slowLink); // production timing: these specs are about the 1 s / 2 / 5-miss timing
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         return cluster;
     }
@@ -164,11 +165,13 @@ public sealed class HealthSpecs(ITestOutputHelper output) : TestKit(output: outp
     }
 
     [Fact]
-    public async Task Delaying_one_nodes_heartbeats_by_800_ms_changes_nothing()
+    public async Task Delaying_everything_one_node_sends_by_800_ms_changes_nothing()
     {
         var delay = TimeSpan.FromMilliseconds(800);
-        await using var cluster = await StartConverged(3, (i, s) => i == 2 ? s with { Health = s.Health with { SimulatedSendDelay = delay } } : s);
+        await using var cluster = await StartConverged(3, slowLink: i => i == 2);
         var slow = cluster[2];
+        // From now on everything node 3 sends leaves 800 ms late (a slow link): its heartbeats, its answers, gossip.
+        SlowLinkTransportProvider.SetDelay(slow.System, delay);
         var recorders = cluster.Nodes.Take(2).Select(o => MembershipRecorder.Attach(o, _clock)).ToList();
         var before = cluster[0].Context.Counters.Snapshot().HeartbeatsReceived;
 

@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Solidb.Cluster.Specs;
 
 /// <summary>
-/// Each of the supervisor's children crashed once (with the test-only <see cref="CrashForTest"/>),
+/// Each of the supervisor's children crashed once (from the test: <see cref="Solidb.Testing.ActorFaults"/>),
 /// on the leader and on a follower, over real Akka.Remote with the shipped timings: a restarted
 /// child gets its references and the current view back, and the cluster stays healthy.
 /// </summary>
@@ -27,8 +27,8 @@ public sealed class SupervisionSpecs(ITestOutputHelper output) : TestKit(output:
 
     private static readonly string[] AllButElection = [ClockActor.Name, BootstrapActor.Name, FailureDetectorActor.Name, HeartbeatActor.Name];
 
-    private static void Crash(ClusterNode node, string child) =>
-        node.System.ActorSelection($"/user/{ClusterManagerActor.Name}/{child}").Tell(CrashForTest.Instance);
+    private static Task Crash(ClusterNode node, string child) =>
+        Solidb.Testing.ActorFaults.CrashAsync(node.System, $"/user/{ClusterManagerActor.Name}/{child}");
 
     private static async Task<(NodeId Leader, long Term)?> AgreedLeader(IEnumerable<ClusterNode> group)
     {
@@ -61,13 +61,13 @@ public sealed class SupervisionSpecs(ITestOutputHelper output) : TestKit(output:
         {
             foreach (var child in AllButElection)
             {
-                Crash(node, child);
+                await Crash(node, child);
             }
         }
 
         // The follower's election actor too (the leader's is the next spec: a restarted leader's
         // election actor is a follower again).
-        Crash(follower, ElectionActor.Name);
+        await Crash(follower, ElectionActor.Name);
 
         // Heartbeats keep flowing from both crashed nodes: at least 7 more intervals' worth to
         // each of their 2 peers (the restarted heartbeat actor has its peers back).
@@ -124,7 +124,7 @@ public sealed class SupervisionSpecs(ITestOutputHelper output) : TestKit(output:
         var crashAt = _clock.Elapsed;
         foreach (var node in cluster.Nodes)
         {
-            Crash(node, ElectionActor.Name);
+            await Crash(node, ElectionActor.Name);
         }
 
         // Each restarted election actor starts as a follower that knows no leader yet, from its

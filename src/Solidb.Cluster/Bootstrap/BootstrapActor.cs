@@ -44,7 +44,7 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         var order = node.Settings.SeedOrder().Select(p => p.ToString()).ToList();
         _configured = order.ToHashSet(StringComparer.Ordinal);
         var timing = new FormationTiming(QueryInterval, node.Settings.Bootstrap.SeedNodeTimeout, node.Settings.Bootstrap.FormationLease, RankDelay);
-        _vote = new FormationVote(node.Time, new Random(), node.FormationStore, node.Address, node.NodeId, order, timing, node.RejoinOnly);
+        _vote = new FormationVote(node.Time, node.NewRandom(), node.FormationStore, node.Address, node.NodeId, order, timing, node.RejoinOnly);
         _peers = [.. order.Where(p => p != node.Address)
             .Select(p => Context.ActorSelection(ModulePaths.Child(AkkaMembers.ToAddress(p, _cluster.SelfAddress), Name)))];
         Receive<FormationQuery>(OnQuery);
@@ -53,7 +53,6 @@ public sealed class BootstrapActor : ReceiveActor, IWithTimers
         Receive<FormationVoteReply>(OnVoteReply);
         Receive<Tick>(_ => OnTick());
         Receive<Check>(_ => OnCheck());
-        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 

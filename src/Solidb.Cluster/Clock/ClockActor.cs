@@ -22,7 +22,6 @@ public sealed class ClockActor : ReceiveActor, IWithTimers
         Receive<GetTimestamp>(_ => Sender.Tell(_node.Clock.TryNow(out var problem) is { } now ? new TimestampReply(now) : new ClockUnavailable(problem!)));
         Receive<ObserveTimestamp>(OnObserve);
         Receive<PersistBound>(_ => Persist());
-        Receive<CrashForTest>(CrashForTest.Throw);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

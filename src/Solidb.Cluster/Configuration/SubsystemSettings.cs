@@ -26,12 +26,6 @@ public sealed record HealthSettings
     public int MonitoredPeers { get; init; } = 5;
     public int IndirectProbes { get; init; } = 3;
 
-    /// <summary>
-    /// Test seam, not in HOCON: holds every outgoing heartbeat and heartbeat answer back this long,
-    /// to simulate a slow link in multi-node specs.
-    /// </summary>
-    public TimeSpan SimulatedSendDelay { get; init; } = TimeSpan.Zero;
-
     internal static HealthSettings From(ConfigReader r)
     {
         var settings = new HealthSettings

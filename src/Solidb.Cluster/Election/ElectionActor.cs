@@ -30,7 +30,7 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         _node = node;
         // After a restart too: the term and vote are read back from the vote store, so a restarted
         // actor never votes twice in a term; it starts as a follower, as after a process restart.
-        _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, new Random(), node.Gate.Stamp);
+        _state = new ElectionState(node.NodeId, node.Settings.Election, node.Time, node.VoteStore, node.NewRandom(), node.Gate.Stamp);
         Active();
     }
 
@@ -92,7 +92,6 @@ public sealed class ElectionActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<VoteReply>(OnVoteReply);
         Receive<TimeoutNow>(OnTimeoutNow);
         Receive<TransferLeadership>(OnTransferLeadership);
-        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 

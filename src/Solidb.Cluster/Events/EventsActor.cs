@@ -37,7 +37,6 @@ public sealed class EventsActor : ReceiveActor
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<TimestampKeptOut>(OnKeptOut);
-        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _logger, Name));
     }
 

@@ -48,7 +48,6 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         Receive<ProbePing>(OnProbePing);
         Receive<ProbePingAck>(OnProbePingAck);
         Receive<ProbeAck>(OnProbeAck);
-        Receive<CrashForTest>(CrashForTest.Throw);
         ReceiveAny(m => _node.Dropped(m, _log, Name));
     }
 
@@ -208,18 +207,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Send(ActorSelection to, object message)
-    {
-        var delay = _node.Settings.Health.SimulatedSendDelay;
-        if (delay <= TimeSpan.Zero)
-        {
-            to.Tell(message, Self);
-            return;
-        }
-
-        var self = Self;
-        Context.System.Scheduler.Advanced.ScheduleOnce(delay, () => to.Tell(message, self));
-    }
+    private void Send(ActorSelection to, object message) => to.Tell(message, Self);
 
     private sealed record Beat
     {

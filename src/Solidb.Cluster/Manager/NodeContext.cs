@@ -42,6 +42,9 @@ public sealed class NodeContext
     public ClusterSettings Settings { get; }
     public NodeIdentity Identity { get; }
     public TimeProvider Time { get; }
+
+    /// <summary>A new source of randomness for one actor (injected like <see cref="Time"/>, so a test can seed it; Random is not thread-safe, hence one each).</summary>
+    public Func<Random> NewRandom { get; private init; } = () => new Random();
     public DateTimeOffset StartedAt { get; }
     public NodeCounters Counters { get; }
     public ClockGate Gate { get; }
@@ -115,8 +118,9 @@ public sealed class NodeContext
     /// Builds the context of a node whose data dir is open: the clock starts above the bound the
     /// previous run persisted, and a fresh bound is persisted before anything is issued.
     /// </summary>
+    /// <param name="random">Makes each actor's source of randomness (election timeouts, formation turns, probe helpers); default: unseeded.</param>
     public static NodeContext Create(ClusterSettings settings, DataDirectory dataDir, TimeProvider time, bool rejoinOnly = false,
-        RestartHistory? restarts = null)
+        RestartHistory? restarts = null, Func<Random>? random = null)
     {
         var storage = new StorageHealth();
         var votes = VoteFile.In(dataDir.Path, storage);
@@ -126,6 +130,7 @@ public sealed class NodeContext
         var context = new NodeContext(settings, dataDir.Identity, time, ClockBoundFile.In(dataDir.Path), votes, storage)
         {
             RejoinOnly = rejoinOnly, Restarts = restarts ?? RestartHistory.None, FormationStore = formation,
+            NewRandom = random ?? (() => new Random()),
         };
         context.PersistClockBound();
         return context;

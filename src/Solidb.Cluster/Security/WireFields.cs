@@ -14,6 +14,9 @@ public static class WireFields
     /// <summary>Longest address or version text accepted ("host:port" of a DNS name fits easily).</summary>
     public const int MaxText = 300;
 
+    /// <summary>The field named for a message type with no case here: refused, not passed unchecked (WireFieldsTests lists every wire type).</summary>
+    public const string UnknownType = "type";
+
     /// <summary>Null when every field is in range; otherwise the reason and the field's name.</summary>
     public static (RejectionReason Reason, string Field)? Check(IProtocolMessage message) => message switch
     {
@@ -42,7 +45,12 @@ public static class WireFields
         LeadershipTransferReply m => Id(m.From, "from") ?? Text(m.Reason, "reason") ?? OptionalId(m.Target, "target"),
         MemberLeaveRequest m => Id(m.From, "from") ?? Id(m.Target, "target"),
         MemberLeaveReply m => Id(m.From, "from") ?? Id(m.Target, "target") ?? Text(m.Reason, "reason"),
-        _ => null,
+
+        // The clock API: a timestamp is judged by the clock gate (ClockGate), not by its range here.
+        GetTimestamp or ObserveTimestamp or TimestampReply => null,
+        TimestampRejected m => Finite(m.OffsetMs, "offset_ms") ?? Finite(m.MaxOffsetMs, "max_offset_ms"),
+        ClockUnavailable m => Text(m.Reason, "reason"),
+        _ => (RejectionReason.InvalidField, UnknownType),
     };
 
     private static (RejectionReason, string)? Seq(long seq, string field) =>
@@ -64,6 +72,9 @@ public static class WireFields
 
     private static (RejectionReason, string)? OptionalId(string? text, string field) =>
         text is null ? null : Id(text, field);
+
+    private static (RejectionReason, string)? Finite(double value, string field) =>
+        double.IsFinite(value) ? null : (RejectionReason.InvalidField, field);
 
     private static (RejectionReason, string)? Text(string? text, string field) =>
         text is { Length: > 0 and <= MaxText } ? null : (RejectionReason.InvalidField, field);

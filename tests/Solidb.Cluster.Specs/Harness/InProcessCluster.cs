@@ -18,17 +18,6 @@ namespace Solidb.Cluster.Specs.Harness;
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
 {
-    /// <summary>
-    /// Test timings: join retries faster than production, and disposal terminates the systems
-    /// without a graceful leave (a spec that wants one sends LeaveCluster); health, gossip,
-    /// forming a cluster (at once when every node answers, after seed-node-timeout with only a
-    /// majority) and everything else as shipped.
-    /// </summary>
-    public const string FastBootstrap = """
-        solidb.bootstrap.retry-join-interval = 500ms
-        akka.coordinated-shutdown.run-by-actor-system-terminate = off
-        """;
-
     private readonly string _root = Path.Combine(Path.GetTempPath(), "solidb-specs-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<ClusterNode> _nodes = [];
     private readonly List<int> _ports;
@@ -36,10 +25,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly Func<int, TimeProvider> _timeOf;
     private readonly Func<int, ClusterSettings, ClusterSettings> _tune;
     private readonly Func<int, TlsFiles?> _tls;
+    private readonly Func<int, bool> _slowLink;
 
     private InProcessCluster(int size, string extraHocon, Func<int, TimeProvider>? timeOf, Func<int, ClusterSettings, ClusterSettings>? tune,
-        Func<int, TlsFiles?>? tls, bool lowestLast = false)
+        Func<int, TlsFiles?>? tls, bool lowestLast, Func<int, bool>? slowLink)
     {
+        _slowLink = slowLink ?? (_ => false);
         _tls = tls ?? (_ => null);
         _timeOf = timeOf ?? (_ => TimeProvider.System);
         _tune = tune ?? ((_, s) => s);
@@ -80,15 +71,18 @@ public sealed class InProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="size"/> nodes that list each other as peers, all at once.</summary>
+    /// <param name="extraHocon">Layered over the reference configuration: <see cref="SpecTiming.Production"/>, or <see cref="SpecTiming.Scaled"/> for the specs that wait on elections and detections.</param>
     /// <param name="timeOf">Each node's time source (default: the system clock), e.g. to skew one node's wall clock.</param>
     /// <param name="tune">Adjusts a node's parsed settings (test seams such as a simulated send delay).</param>
     /// <param name="started">Starts only the first this many (lowest addresses first); <see cref="Launch"/> starts the next.</param>
     /// <param name="tls">Each node's TLS files (null: no TLS), as --tls-cert/--tls-key/--tls-ca would give them.</param>
     /// <param name="lowestLast">Addresses descend with the index: the last node (the last one launched) has the lowest address.</param>
-    public static InProcessCluster Start(int size, string extraHocon = FastBootstrap, Func<int, TimeProvider>? timeOf = null,
-        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null, Func<int, TlsFiles?>? tls = null, bool lowestLast = false)
+    /// <param name="slowLink">The nodes whose sends a spec may delay (<see cref="SlowLinkTransportProvider.SetDelay"/>); none by default.</param>
+    public static InProcessCluster Start(int size, string extraHocon = SpecTiming.Production, Func<int, TimeProvider>? timeOf = null,
+        Func<int, ClusterSettings, ClusterSettings>? tune = null, int? started = null, Func<int, TlsFiles?>? tls = null, bool lowestLast = false,
+        Func<int, bool>? slowLink = null)
     {
-        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune, tls, lowestLast);
+        var cluster = new InProcessCluster(size, extraHocon, timeOf, tune, tls, lowestLast, slowLink);
         for (var i = 0; i < (started ?? size); i++)
         {
             cluster._nodes.Add(cluster.StartNode(i));
@@ -226,8 +220,10 @@ public sealed class InProcessCluster : IAsyncDisposable
         var tls = _tls(index);
         KeyValuePair<string, string>[] tlsKeys = tls is null ? [] :
             [new("solidb.tls.cert-file", tls.Cert), new("solidb.tls.key-file", tls.Key), new("solidb.tls.ca-file", tls.Ca)];
+        var slow = _slowLink(index);
+        var nodeHocon = slow ? SlowLinkTransportProvider.Hocon + "\n" + _extraHocon : _extraHocon;
         var layered = SolidbConfig.WithOverrides(
-            ConfigurationFactory.ParseString(_extraHocon).WithFallback(SolidbConfig.Reference),
+            ConfigurationFactory.ParseString(nodeHocon).WithFallback(SolidbConfig.Reference),
             [
                 .. tlsKeys,
                 new("solidb.node.id", NodeIdOf(index)),
@@ -256,7 +252,14 @@ public sealed class InProcessCluster : IAsyncDisposable
         var context = NodeContext.Create(settings, dataDir, _timeOf(index), rejoinOnly, budget.History);
         // The throttler adapter works over TLS too ("akka.trttl.ssl.tcp"; TlsSpecs partitions a TLS node).
         var material = TlsMaterial.Load(settings.Tls, _timeOf(index));
-        var system = ActorSystem.Create(NodeAkkaConfig.SystemName, NodeAkkaConfig.SystemSetup(context, layered, material, ["trttl"]));
+        var setup = NodeAkkaConfig.SystemSetup(context, layered, material, ["trttl"]);
+        if (slow)
+        {
+            // The slow link adds no scheme, so it must not be one of the adapters that prefix the protocol.
+            setup = SlowLinkTransportProvider.Apply(setup);
+        }
+
+        var system = ActorSystem.Create(NodeAkkaConfig.SystemName, setup);
         var manager = SolidbNode.Start(system, context);
         var node = new ClusterNode(system, manager, context, dataDir);
         system.WhenTerminated.ContinueWith(_ => RestartIfDowned(index, node), TaskScheduler.Default).Unwrap();

@@ -36,7 +36,7 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
     }
 
     [Fact]
-    public void A_non_voter_claiming_leadership_in_a_higher_term_changes_nothing_and_is_counted()
+    public async Task A_non_voter_claiming_leadership_in_a_higher_term_changes_nothing_and_is_counted()
     {
         using var dataDir = DataDirectory.Open(_dir, Self);
         var node = NodeContext.Create(ClusterSettings.FromConfig(SolidbConfig.Reference), dataDir, TimeProvider.System);
@@ -47,7 +47,7 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
             new MemberView(Voter, "127.0.0.1:2", 2, NodeState.Active) { Admitted = true },
             new MemberView(Joining, "127.0.0.1:3", 3, NodeState.Joining),
         ], null)));
-        FishForMessage<LeaderInfo>(i => i.Voters == 2);
+        await FishForMessageAsync<LeaderInfo>(i => i.Voters == 2);
         var stamp = node.Clock.Now();
 
         election.Tell(new HeartbeatObserved(Joining, 1_000, true, stamp));
@@ -56,14 +56,14 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
         // A voter's claim, after them: it is the first change this node publishes.
         election.Tell(new HeartbeatObserved(Voter, 5, true, stamp));
 
-        var info = FishForMessage<LeaderInfo>(i => i.Leader is not null);
+        var info = await FishForMessageAsync<LeaderInfo>(i => i.Leader is not null);
         Assert.Equal(Voter, info.Leader);
         Assert.Equal(5, info.Term);
         Assert.Equal(3, node.Counters.Snapshot().Rejections["not_a_voter"]);
     }
 
     [Fact]
-    public void A_voter_sending_a_term_no_election_could_have_produced_changes_nothing_and_is_counted_as_implausible_term()
+    public async Task A_voter_sending_a_term_no_election_could_have_produced_changes_nothing_and_is_counted_as_implausible_term()
     {
         using var dataDir = DataDirectory.Open(_dir, Self);
         var node = NodeContext.Create(ClusterSettings.FromConfig(SolidbConfig.Reference), dataDir, TimeProvider.System);
@@ -75,7 +75,7 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
             new MemberView(Voter, "127.0.0.1:2", 2, NodeState.Active) { Admitted = true },
             new MemberView(other, "127.0.0.1:4", 4, NodeState.Active) { Admitted = true },
         ], null)));
-        FishForMessage<LeaderInfo>(i => i.Voters == 3);
+        await FishForMessageAsync<LeaderInfo>(i => i.Voters == 3);
         var stamp = node.Clock.Now();
         election.Tell(new HeartbeatAckObserved(other, 0)); // node4 is heard, in term 0
 
@@ -84,7 +84,7 @@ public sealed class ElectionActorVoterTests() : TestKit(ConfigurationFactory.Par
         // The same voter's real claim, after them: it is the first change this node publishes.
         election.Tell(new HeartbeatObserved(Voter, 1, true, stamp));
 
-        var info = FishForMessage<LeaderInfo>(i => i.Leader is not null);
+        var info = await FishForMessageAsync<LeaderInfo>(i => i.Leader is not null);
         Assert.Equal((Voter, 1L), (info.Leader!.Value, info.Term));
         Assert.Equal(2, node.Counters.Snapshot().Rejections["implausible_term"]);
     }

@@ -11,6 +11,7 @@ using Solidb.Cluster.Health;
 using Solidb.Cluster.Identity;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
+using Solidb.Testing;
 using Xunit;
 
 namespace Solidb.Cluster.Tests.Events;
@@ -40,7 +41,7 @@ public sealed class EventsActorTests() : TestKit(ConfigurationFactory.ParseStrin
     private static EventsActor.Record Record(params string[] nodes) => new([.. nodes.Select(n => (ClusterEvent)new MemberRemovedEvent(n, 1))]);
 
     [Fact]
-    public void A_restarted_events_actor_goes_on_numbering_and_keeps_its_subscribers_and_its_buffer()
+    public async Task A_restarted_events_actor_goes_on_numbering_and_keeps_its_subscribers_and_its_buffer()
     {
         using var dataDir = DataDirectory.Open(_dir, Self);
         var node = NodeContext.Create(ClusterSettings.FromConfig(SolidbConfig.Reference), dataDir, _time);
@@ -48,21 +49,28 @@ public sealed class EventsActorTests() : TestKit(ConfigurationFactory.ParseStrin
         var live = CreateTestProbe();
 
         events.Tell(new EventsActor.Subscribe(new SubscribeClusterEvents(live), Status(node)));
-        var snapshot = live.ExpectMsg<SnapshotEvent>();
+        var snapshot = await live.ExpectMsgAsync<SnapshotEvent>();
         events.Tell(Record("a", "b"));
-        events.Tell(CrashForTest.Instance);
+        ActorFaults.Crash(events);
         events.Tell(Record("c"));
 
         Assert.Equal((0, node.Identity.Incarnation), (snapshot.Seq, snapshot.Incarnation));
-        Assert.Equal([1L, 2L, 3L], Enumerable.Range(0, 3).Select(_ => live.ExpectMsg<MemberRemovedEvent>().Seq));
+        var removed = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            removed.Add((await live.ExpectMsgAsync<MemberRemovedEvent>()).Seq);
+        }
+
+        Assert.Equal([1L, 2L, 3L], removed);
         var resumed = CreateTestProbe();
         events.Tell(new EventsActor.Subscribe(new SubscribeClusterEvents(resumed, Since: 1), Status(node)));
-        Assert.Equal(["b", "c"], Enumerable.Range(0, 2).Select(_ => resumed.ExpectMsg<MemberRemovedEvent>().NodeId));
-        resumed.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal("b", (await resumed.ExpectMsgAsync<MemberRemovedEvent>()).NodeId);
+        Assert.Equal("c", (await resumed.ExpectMsgAsync<MemberRemovedEvent>()).NodeId);
+        await resumed.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
-    public void Kept_out_timestamps_from_one_node_are_an_event_at_most_once_a_minute_and_unsubscribing_ends_the_stream()
+    public async Task Kept_out_timestamps_from_one_node_are_an_event_at_most_once_a_minute_and_unsubscribing_ends_the_stream()
     {
         using var dataDir = DataDirectory.Open(_dir, Self);
         var node = NodeContext.Create(ClusterSettings.FromConfig(SolidbConfig.Reference), dataDir, _time);
@@ -73,17 +81,17 @@ public sealed class EventsActorTests() : TestKit(ConfigurationFactory.ParseStrin
         events.Tell(new EventsActor.TimestampKeptOut(NodeId.Parse("node2"), 3000));
         events.Tell(new EventsActor.TimestampKeptOut(NodeId.Parse("node2"), 3100));
         events.Tell(new EventsActor.TimestampKeptOut(NodeId.Parse("node3"), 900));
-        var first = probe.ExpectMsg<ClockSkewEvent>();
-        var other = probe.ExpectMsg<ClockSkewEvent>();
+        var first = await probe.ExpectMsgAsync<ClockSkewEvent>();
+        var other = await probe.ExpectMsgAsync<ClockSkewEvent>();
         _time.Advance(EventsActor.KeptOutInterval);
         events.Tell(new EventsActor.TimestampKeptOut(NodeId.Parse("node2"), 3200));
-        var again = probe.ExpectMsg<ClockSkewEvent>();
+        var again = await probe.ExpectMsgAsync<ClockSkewEvent>();
         events.Tell(new UnsubscribeClusterEvents(probe));
         events.Tell(Record("x"));
 
         Assert.Equal(new ClockSkewEvent("node2", 3000, 500, null), first with { Seq = 0, Incarnation = 0, Hlc = "", At = default });
         Assert.Equal("node3", other.NodeId);
         Assert.Equal((3200, 3L), (again.OffsetMs, again.Seq));
-        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 }

@@ -6,6 +6,7 @@ using Solidb.Cluster.Election;
 using Solidb.Cluster.Health;
 using Solidb.Cluster.Manager;
 using Solidb.Cluster.Membership;
+using Solidb.Testing;
 using Xunit;
 
 namespace Solidb.Cluster.Tests.Manager;
@@ -95,44 +96,44 @@ public sealed class ChildSupervisorTests() : TestKit("akka.test.single-expect-de
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
-    public void A_failing_child_is_restarted_three_times_then_stopped_and_the_incarnation_ends_for_a_restart()
+    public async Task A_failing_child_is_restarted_three_times_then_stopped_and_the_incarnation_ends_for_a_restart()
     {
-        var (parent, child) = StartParent();
+        var (parent, child) = await StartParent();
         Watch(child);
         for (var i = 0; i < 3; i++)
         {
-            parent.Tell(CrashForTest.Instance);
-            ExpectMsg("restarted");
+            ActorFaults.Crash(child);
+            await ExpectMsgAsync("restarted");
             parent.Tell("ping");
-            ExpectMsg("ping"); // the same reference answers: restarted, not replaced
+            await ExpectMsgAsync("ping"); // the same reference answers: restarted, not replaced
         }
 
-        parent.Tell(CrashForTest.Instance);
-        ExpectTerminated(child);
+        ActorFaults.Crash(child);
+        await ExpectTerminatedAsync(child);
         var reason = Assert.IsType<SelfRestartReason>(CoordinatedShutdown.Get(Sys).ShutdownReason);
         Assert.Equal(RestartCause.ChildFailing, reason.Cause);
     }
 
     [Fact]
-    public void A_child_that_fails_rarely_is_restarted_every_time()
+    public async Task A_child_that_fails_rarely_is_restarted_every_time()
     {
-        var (parent, _) = StartParent();
+        var (_, child) = await StartParent();
         for (var i = 0; i < 6; i++)
         {
-            parent.Tell(CrashForTest.Instance);
-            ExpectMsg("restarted");
+            ActorFaults.Crash(child);
+            await ExpectMsgAsync("restarted");
             _time.Advance(TimeSpan.FromSeconds(21)); // 3 failures a minute at most
         }
 
         Assert.Null(CoordinatedShutdown.Get(Sys).ShutdownReason);
     }
 
-    private (IActorRef Parent, IActorRef Child) StartParent()
+    private async Task<(IActorRef Parent, IActorRef Child)> StartParent()
     {
         var time = _time;
         var probe = TestActor;
         var parent = Sys.ActorOf(Props.Create(() => new Parent(time, probe)));
-        return (parent, ExpectMsg<IActorRef>());
+        return (parent, await ExpectMsgAsync<IActorRef>());
     }
 
     private sealed class Parent : ReceiveActor
@@ -157,7 +158,6 @@ public sealed class ChildSupervisorTests() : TestKit("akka.test.single-expect-de
         public Child(IActorRef probe)
         {
             _probe = probe;
-            Receive<CrashForTest>(CrashForTest.Throw);
             Receive<string>(s => Sender.Tell(s));
         }
 

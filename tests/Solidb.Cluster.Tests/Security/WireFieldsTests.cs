@@ -31,6 +31,10 @@ public sealed class WireFieldsTests
         new FormationVoteRequest("node1", 1, 1_700_000_000_000, T),
         new FormationVoteReply("node1", 1, true, 1_700_000_000_000, T),
         new GetTimestamp(),
+        new ObserveTimestamp(T),
+        new TimestampReply(T),
+        new TimestampRejected(T, 900, 500),
+        new ClockUnavailable("out of sync"),
         new OperatorDownRequest("node1", "node2", T),
         new OperatorDownReply("node1", "node2", OperatorDownOutcomes.Refused, new string('r', WireFields.MaxText), T),
         new OperatorDownNotice("node1", "node2", Terms.Max - 1, "node3", T),
@@ -45,6 +49,24 @@ public sealed class WireFieldsTests
     [Theory]
     [MemberData(nameof(Valid))]
     public void Messages_with_every_field_in_range_pass(IProtocolMessage message) => Assert.Null(WireFields.Check(message));
+
+    public static TheoryData<Type> WireTypes() =>
+        new(ProtocolTypes.All.Where(t => typeof(IProtocolMessage).IsAssignableFrom(t)));
+
+    /// <summary>A wire type without a case would be refused as an unknown type: every type the serializer builds has one.</summary>
+    [Theory]
+    [MemberData(nameof(WireTypes))]
+    public void Every_wire_message_type_has_its_own_checks(Type type)
+    {
+        var message = (IProtocolMessage)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(type);
+        Assert.NotEqual(WireFields.UnknownType, WireFields.Check(message)?.Field);
+    }
+
+    [Fact]
+    public void A_message_type_with_no_case_is_refused_not_passed() =>
+        Assert.Equal((RejectionReason.InvalidField, WireFields.UnknownType), WireFields.Check(new NotOnTheWire()));
+
+    private sealed record NotOnTheWire : IProtocolMessage;
 
     public static TheoryData<IProtocolMessage, RejectionReason, string> Invalid() => new()
     {
@@ -97,6 +119,9 @@ public sealed class WireFieldsTests
         { new LeadershipTransferReply("node1", true, "ok", "bad id!", T), RejectionReason.MalformedNodeId, "target" },
         { new MemberLeaveRequest("node1", new string('a', 65), T), RejectionReason.MalformedNodeId, "target" },
         { new MemberLeaveReply("node2", "node2", true, new string('r', WireFields.MaxText + 1), T), RejectionReason.InvalidField, "reason" },
+        { new TimestampRejected(T, double.NaN, 500), RejectionReason.InvalidField, "offset_ms" },
+        { new TimestampRejected(T, 900, double.PositiveInfinity), RejectionReason.InvalidField, "max_offset_ms" },
+        { new ClockUnavailable(""), RejectionReason.InvalidField, "reason" },
     };
 
     [Theory]
