@@ -18,7 +18,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
 
     private async Task<InProcessCluster> StartConverged(int size, Func<int, Configuration.ClusterSettings, Configuration.ClusterSettings>? tune = null)
     {
-        var cluster = InProcessCluster.Start(size, tune: tune);
+        var cluster = InProcessCluster.Start(size, SpecTiming.Scaled, tune: tune);
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         return cluster;
     }
@@ -62,11 +62,11 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         Output.WriteLine($"new leader {newLeader} in term {newTerm} after {(_clock.Elapsed - cutAt).TotalSeconds:F1} s; old leader: {oldRecorder.History()}");
         Assert.NotEqual(oldLeader, newLeader);
 
-        // Check-quorum: the old leader gives up within the election timeout (4.5 s max) of losing its majority.
+        // Check-quorum: the old leader gives up within the election timeout (at most SpecTiming.ElectionTimeoutMax) of losing its majority.
         await AwaitConditionAsync(() => Task.FromResult(oldRecorder.Latest is { Leader: null, HasQuorum: false }), Converge, Poll);
         var steppedDown = oldRecorder.Seen.First(s => s.At > cutAt && s.Info.Leader is null).At - cutAt;
         Output.WriteLine($"old leader stepped down after {steppedDown.TotalSeconds:F1} s");
-        Assert.True(steppedDown <= TimeSpan.FromSeconds(4.5) + TimeSpan.FromSeconds(2), $"stepped down after {steppedDown}");
+        Assert.True(steppedDown <= SpecTiming.ElectionTimeoutMax + TimeSpan.FromSeconds(2), $"stepped down after {steppedDown}");
 
         await cluster.HealAsync(oldIndex);
 
@@ -136,7 +136,7 @@ public sealed class ElectionSpecs(ITestOutputHelper output) : TestKit(output: ou
         }, Converge, Poll);
 
         // The old leader may still appear right after the cut (until check-quorum), never a new one.
-        var afterStepDown = cutAt + TimeSpan.FromSeconds(6.5);
+        var afterStepDown = cutAt + SpecTiming.ElectionTimeoutMax + TimeSpan.FromSeconds(2);
         Assert.All(recorders, r => Assert.False(r.EverKnewALeaderSince(afterStepDown), r.History()));
         var statuses = await Task.WhenAll(cluster.Nodes.Select(n => n.StatusAsync()));
         Assert.All(statuses, s => Assert.Equal(4, s.Members.Length)); // no side downs the other

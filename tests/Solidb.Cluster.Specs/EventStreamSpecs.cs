@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Solidb.Cluster.Specs;
 
 /// <summary>The event stream's actor API over a real 3-node cluster: what a follower sees when the leader dies, and exact resumption.</summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output: output)
 {
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);
@@ -20,7 +20,7 @@ public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output:
     [Fact]
     public async Task A_follower_sees_the_dead_leader_go_Unknown_then_Failed_and_a_new_leader_in_a_higher_term_and_a_resume_replays_exactly_those_events()
     {
-        await using var cluster = InProcessCluster.Start(3);
+        await using var cluster = InProcessCluster.Start(3, SpecTiming.Scaled);
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         await AwaitConditionAsync(async () => (await cluster[0].StatusAsync()).Election is { Leader: not null, HasQuorum: true }, Converge);
         var before = (await cluster[0].StatusAsync()).Election;
@@ -30,12 +30,12 @@ public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output:
 
         var live = CreateTestProbe(follower.System);
         follower.Manager.Tell(new SubscribeClusterEvents(live));
-        var snapshot = live.ExpectMsg<SnapshotEvent>(TimeSpan.FromSeconds(10));
+        var snapshot = await live.ExpectMsgAsync<SnapshotEvent>(TimeSpan.FromSeconds(10));
         Assert.Equal(follower.Context.Identity.Incarnation, snapshot.Incarnation);
         Assert.Contains(snapshot.Status.Members, m => m.NodeId == dead && m.State == MemberState.Active);
 
         await cluster.KillAsync(leaderIndex);
-        var seen = ReceiveUntil(live, seen =>
+        var seen = await ReceiveUntil(live, seen =>
             seen.Any(e => e is LeaderChangedEvent { Leader: not null } l && l.Term > before.Term)
             && seen.Any(e => e is MemberStateChangedEvent { To: MemberState.Failed } f && f.NodeId == dead));
         Output.WriteLine(string.Join("\n", seen.Select(e => $"{e.Seq} {e.Type} {e}")));
@@ -50,14 +50,19 @@ public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output:
         // A consumer that resumes from the snapshot's seq gets exactly the same events, once each.
         var resumed = CreateTestProbe(follower.System);
         follower.Manager.Tell(new SubscribeClusterEvents(resumed, snapshot.Seq, snapshot.Incarnation));
-        var replayed = Enumerable.Range(0, seen.Count).Select(_ => resumed.ExpectMsg<ClusterEvent>(TimeSpan.FromSeconds(10))).ToList();
+        var replayed = new List<ClusterEvent>();
+        while (replayed.Count < seen.Count)
+        {
+            replayed.Add(await resumed.ExpectMsgAsync<ClusterEvent>(TimeSpan.FromSeconds(10)));
+        }
+
         Assert.Equal(seen.Select(e => (e.Seq, e.Type)), replayed.Select(e => (e.Seq, e.Type)));
         Assert.Equal(seen, replayed);
 
         // A since from another incarnation is a reset carrying the status, not a replay.
         var stale = CreateTestProbe(follower.System);
         follower.Manager.Tell(new SubscribeClusterEvents(stale, 1, snapshot.Incarnation + 1));
-        var reset = stale.ExpectMsg<ResetEvent>(TimeSpan.FromSeconds(10));
+        var reset = await stale.ExpectMsgAsync<ResetEvent>(TimeSpan.FromSeconds(10));
         Assert.Contains("incarnation", reset.Reason);
         Assert.Equal(follower.NodeId, reset.Status.NodeId);
     }
@@ -65,20 +70,20 @@ public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output:
     [Fact]
     public async Task A_types_filter_delivers_only_those_types_after_the_snapshot()
     {
-        await using var cluster = InProcessCluster.Start(3);
+        await using var cluster = InProcessCluster.Start(3, SpecTiming.Scaled);
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         var probe = CreateTestProbe(cluster[0].System);
 
         cluster[0].Manager.Tell(new SubscribeClusterEvents(probe, Types: new HashSet<string> { EventTypes.MemberStateChanged }));
-        probe.ExpectMsg<SnapshotEvent>(TimeSpan.FromSeconds(10));
+        await probe.ExpectMsgAsync<SnapshotEvent>(TimeSpan.FromSeconds(10));
         await cluster.KillAsync(2);
 
-        var seen = ReceiveUntil(probe, seen => seen.OfType<MemberStateChangedEvent>().Any(e => e.To == MemberState.Failed));
+        var seen = await ReceiveUntil(probe, seen => seen.OfType<MemberStateChangedEvent>().Any(e => e.To == MemberState.Failed));
         Assert.All(seen, e => Assert.IsType<MemberStateChangedEvent>(e));
     }
 
     /// <summary>Events in arrival order until <paramref name="done"/> holds; fails after 40 s.</summary>
-    private static List<ClusterEvent> ReceiveUntil(TestProbe probe, Func<List<ClusterEvent>, bool> done)
+    private static async Task<List<ClusterEvent>> ReceiveUntil(TestProbe probe, Func<List<ClusterEvent>, bool> done)
     {
         var seen = new List<ClusterEvent>();
         var deadline = DateTime.UtcNow + Converge;
@@ -86,7 +91,7 @@ public sealed class EventStreamSpecs(ITestOutputHelper output) : TestKit(output:
         {
             var left = deadline - DateTime.UtcNow;
             Assert.True(left > TimeSpan.Zero, $"gave up after {Converge.TotalSeconds} s; saw: {string.Join(", ", seen.Select(e => e.Type))}");
-            seen.Add(probe.ExpectMsg<ClusterEvent>(left));
+            seen.Add(await probe.ExpectMsgAsync<ClusterEvent>(left));
         }
 
         return seen;

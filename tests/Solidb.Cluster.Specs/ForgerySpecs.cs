@@ -18,7 +18,7 @@ namespace Solidb.Cluster.Specs;
 /// file changes, and the transport guard counts each drop. An Identify through the same
 /// association afterwards (so ordered after the attack) proves the targets alive.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class ForgerySpecs(ITestOutputHelper helper) : TestKit(output: helper)
 {
     private readonly ITestOutputHelper output = helper;

@@ -15,7 +15,7 @@ namespace Solidb.Cluster.Specs;
 /// a leader that leaves gracefully hands over first, so the others agree on a new leader well
 /// before any of them could have timed out.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class LeadershipTransferSpecs(ITestOutputHelper output) : TestKit(output: output)
 {
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);

@@ -15,7 +15,7 @@ namespace Solidb.Cluster.Specs;
 /// timing of real Akka.Remote around it does not). The safety checks run even when a liveness
 /// check times out, and are reported first.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: output)
 {
     private const int Nodes = 5;
@@ -48,7 +48,7 @@ public sealed class NemesisSpecs(ITestOutputHelper output) : TestKit(output: out
         var random = new Random(seed);
         var schedule = new List<string>();
         var history = new ElectionHistory();
-        await using var cluster = InProcessCluster.Start(Nodes);
+        await using var cluster = InProcessCluster.Start(Nodes, SpecTiming.Scaled);
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         var recorded = new HashSet<Akka.Actor.ActorSystem>();
         void RecordAll()

@@ -49,7 +49,7 @@ public sealed class TlsSpecs(ITestOutputHelper output) : TestKit(output: output)
             tls: i => i < 3 ? certs.For(InProcessCluster.NodeIdOf(i)) : other.For("node4"));
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
 
-        var probe = WatchMembers(cluster[0]);
+        var probe = await WatchMembers(cluster[0]);
         var intruder = cluster.Launch();
 
         await probe.ExpectNoMsgAsync(Window);
@@ -66,7 +66,7 @@ public sealed class TlsSpecs(ITestOutputHelper output) : TestKit(output: output)
         await using var cluster = InProcessCluster.Start(4, started: 3, tls: i => i < 3 ? certs.For(InProcessCluster.NodeIdOf(i)) : null);
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
 
-        var probe = WatchMembers(cluster[0]);
+        var probe = await WatchMembers(cluster[0]);
         var intruder = cluster.Launch();
 
         await probe.ExpectNoMsgAsync(Window);
@@ -93,12 +93,12 @@ public sealed class TlsSpecs(ITestOutputHelper output) : TestKit(output: output)
     }
 
     /// <summary>A probe that gets every member event of the node's cluster after its current state.</summary>
-    private Akka.TestKit.TestProbe WatchMembers(ClusterNode node)
+    private async Task<Akka.TestKit.TestProbe> WatchMembers(ClusterNode node)
     {
         var probe = CreateTestProbe(node.System);
         Akka.Cluster.Cluster.Get(node.System).Subscribe(probe.Ref, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent));
-        probe.ExpectMsg<ClusterEvent.CurrentClusterState>(TimeSpan.FromSeconds(5));
+        await probe.ExpectMsgAsync<ClusterEvent.CurrentClusterState>(TimeSpan.FromSeconds(5));
         return probe;
     }
 }

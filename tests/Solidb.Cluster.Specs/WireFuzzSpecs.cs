@@ -18,7 +18,7 @@ namespace Solidb.Cluster.Specs;
 /// counted, memory does not grow with the traffic. 10 s in CI; SOLIDB_WIRE_FUZZ_SECONDS=600 for a
 /// long run, SOLIDB_WIRE_FUZZ_SEED to replay a seed.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class WireFuzzSpecs(ITestOutputHelper helper) : TestKit(output: helper)
 {
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);

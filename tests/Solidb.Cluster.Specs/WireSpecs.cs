@@ -98,7 +98,7 @@ public sealed class WireSpecs(ITestOutputHelper helper) : TestKit(output: helper
         Assert.NotNull(await IdentifyAsync(daemon));
         Assert.NotNull(await IdentifyAsync(supervisor));
         Assert.NotNull(await IdentifyAsync(victim.System.ActorSelection("/user/canary")));         // alive: no PoisonPill or Kill got in
-        canaryProbe.ExpectNoMsg(TimeSpan.Zero);                                                     // nothing was delivered
+        await canaryProbe.ExpectNoMsgAsync(TimeSpan.Zero);                                                 // nothing was delivered
         Assert.Equal(0, DeployedCanary.Constructed);                                                // nothing was built
         await AssertNothingChangedAsync(cluster, before);
         var refused = victim.Context.Counters.Snapshot().Rejections["serialization"] - refusedBefore;

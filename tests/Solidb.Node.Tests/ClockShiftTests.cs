@@ -13,7 +13,7 @@ namespace Solidb.Node.Tests;
 /// against Stopwatch) and on solidb itself (its HLC follows the shifted wall clock, also when the
 /// offset changes while it runs).
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class ClockShiftTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);

@@ -14,7 +14,7 @@ namespace Solidb.Node.Tests;
 /// order): the other two form or keep a cluster with a leader; the skewed node says why it is not
 /// ready, is never restarted, and is ready again within seconds of its clock being fixed.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed partial class ClockSkewProcessTests
 {
     private const double ToleranceMs = 700;

@@ -51,7 +51,7 @@ public sealed class ClusterFormationTests
 }
 
 /// <summary>Tests of the process harness's own controls: SIGSTOP/SIGCONT and SIGKILL.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class ProcessHarnessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);

@@ -14,7 +14,7 @@ namespace Solidb.Node.Tests;
 /// certificate (TLS). No process exits, no term, leader, membership or data-dir file changes, and
 /// the drops are in each node's stats.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class ForgeryProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

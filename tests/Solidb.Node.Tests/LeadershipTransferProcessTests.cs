@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Solidb.Node.Tests;
 
 /// <summary>SIGTERM of the leader of 3 real processes: it hands leadership over before it leaves.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class LeadershipTransferProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -5,7 +5,7 @@ using Xunit;
 namespace Solidb.Node.Tests;
 
 /// <summary>End to end: real solidb processes, over HTTP and signals.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class NodeProcessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
@@ -185,8 +185,23 @@ public sealed class NodeProcessTests : IDisposable
     }
 }
 
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The process tests run in two collections, each one test at a time, side by side: their
+/// processes mostly wait on timers and sockets, so two clusters at once halve the wall time. Each
+/// class is in the one that keeps the two about even; every test of the network lab is in the
+/// first (the lab's namespaces and bridge are one at a time), every clock-shift test in the second
+/// (one build of the shim).
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class ProcessCollection
 {
     public const string Name = "solidb processes";
+
+    /// <summary>The second collection (<see cref="ProcessCollection2"/>).</summary>
+    public const string Second = "solidb processes 2";
 }
+
+/// <summary>The second collection of process tests (see <see cref="ProcessCollection"/>).</summary>
+[CollectionDefinition(ProcessCollection.Second)]
+public sealed class ProcessCollection2;
+

@@ -5,7 +5,7 @@ using Xunit;
 namespace Solidb.Node.Tests;
 
 /// <summary>The restart budget (solidb.restart) in a real process: the back-off line, the wait, and the status.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class RestartBudgetProcessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -34,7 +34,7 @@ public sealed record ClusterSnapshot(IReadOnlyList<ClusterStatus> Statuses, IRea
         }).ToList();
         foreach (var probe in probes)
         {
-            probe.ReceiveN(cluster.Nodes.Count, timeout); // the Up members, as events
+            await probe.ReceiveNAsync(cluster.Nodes.Count, timeout).ToListAsync(); // the Up members, as events
         }
 
         await Task.WhenAll(probes.Select(p => p.ExpectNoMsgAsync(window).AsTask()));

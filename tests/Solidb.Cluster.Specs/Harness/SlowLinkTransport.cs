@@ -5,6 +5,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport;
 using Google.Protobuf;
+using Solidb.Cluster.Security.Transport;
 
 namespace Solidb.Cluster.Specs.Harness;
 
@@ -43,45 +44,10 @@ public sealed class SlowLinkTransportProvider : ITransportAdapterProvider
     public Akka.Remote.Transport.Transport Create(Akka.Remote.Transport.Transport wrappedTransport, ExtendedActorSystem system) =>
         new SlowLinkTransport(wrappedTransport, system, DelayOf(system));
 
-    private sealed class SlowLinkTransport : Akka.Remote.Transport.Transport
+    private sealed class SlowLinkTransport(Akka.Remote.Transport.Transport inner, ExtendedActorSystem system, StrongBox<long> delay)
+        : WrappingTransport(inner, system)
     {
-        private readonly Akka.Remote.Transport.Transport _inner;
-        private readonly StrongBox<long> _delay;
-
-        public SlowLinkTransport(Akka.Remote.Transport.Transport inner, ExtendedActorSystem system, StrongBox<long> delay)
-        {
-            _inner = inner;
-            _delay = delay;
-            System = system;
-            Config = inner.Config;
-            SchemeIdentifier = inner.SchemeIdentifier;
-            MaximumPayloadBytes = inner.MaximumPayloadBytes;
-        }
-
-        public override async Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
-        {
-            var (address, innerPromise) = await _inner.Listen().ConfigureAwait(false);
-            var promise = new TaskCompletionSource<IAssociationEventListener>();
-            _ = promise.Task.ContinueWith(
-                t => innerPromise.TrySetResult(new InboundListener(t.Result, _delay)),
-                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously);
-            return (address, promise);
-        }
-
-        public override bool IsResponsibleFor(Address remote) => _inner.IsResponsibleFor(remote);
-
-        public override async Task<AssociationHandle> Associate(Address remoteAddress) =>
-            new SlowHandle(await _inner.Associate(remoteAddress).ConfigureAwait(false), _delay);
-
-        public override Task<bool> Shutdown() => _inner.Shutdown();
-
-        public override Task<bool> ManagementCommand(object message) => _inner.ManagementCommand(message);
-    }
-
-    private sealed class InboundListener(IAssociationEventListener upper, StrongBox<long> delay) : IAssociationEventListener
-    {
-        public void Notify(IAssociationEvent ev) =>
-            upper.Notify(ev is InboundAssociation inbound ? new InboundAssociation(new SlowHandle(inbound.Association, delay)) : ev);
+        protected override AssociationHandle Wrap(AssociationHandle inner) => new SlowHandle(inner, delay);
     }
 
     /// <summary>One association: reads pass through; each write is queued and written once its delay is over, in order.</summary>
@@ -96,9 +62,7 @@ public sealed class SlowLinkTransportProvider : ITransportAdapterProvider
         {
             _inner = inner;
             _delay = delay;
-            _ = ReadHandlerSource.Task.ContinueWith(
-                t => inner.ReadHandlerSource.TrySetResult(t.Result),
-                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously);
+            WrappingTransport.ForwardReads(this, inner, upper => upper);
             _ = Task.Run(DrainAsync);
         }
 

@@ -17,7 +17,7 @@ namespace Solidb.Cluster.Specs.RemoteApi;
 /// The remote actor API over real Akka.Remote: a service's own actor system (no member) reaches a
 /// 3-node cluster through ClusterClient and a contact point, and nothing but the API.
 /// </summary>
-[Collection(SpecCollection.Name)]
+[Collection(SpecCollection.Second)]
 public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: helper)
 {
     private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);
@@ -48,7 +48,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
 
         var events = CreateTestProbe(service.System);
         client.Subscribe(events);
-        var first = events.ExpectMsg<SnapshotEvent>(TimeSpan.FromSeconds(10));
+        var first = await events.ExpectMsgAsync<SnapshotEvent>(TimeSpan.FromSeconds(10));
         Assert.Equal(cluster[contact].NodeId, first.Status.NodeId);
 
         await cluster.KillAsync(contact);
@@ -56,12 +56,12 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
         // The client moves to another node: its asks are answered there, and its subscription starts
         // over there with a snapshot, then that node's live events about the dead contact node.
         var dead = cluster[contact].NodeId;
-        var moved = ReceiveUntil(events, TimeSpan.FromSeconds(60), e => e is SnapshotEvent s && s.Status.NodeId != dead);
+        var moved = await ReceiveUntil(events, TimeSpan.FromSeconds(60), e => e is SnapshotEvent s && s.Status.NodeId != dead);
         var snapshot = (SnapshotEvent)moved[^1];
         output.WriteLine($"moved to {snapshot.Status.NodeId} after {moved.Count} events");
         if (snapshot.Status.Members.Any(m => m.NodeId == dead && m.State == MemberState.Active))
         {
-            ReceiveUntil(events, TimeSpan.FromSeconds(40), e =>
+            await ReceiveUntil(events, TimeSpan.FromSeconds(40), e =>
                 e is MemberStateChangedEvent c && c.NodeId == dead || e is MemberRemovedEvent r && r.NodeId == dead);
         }
 
@@ -136,7 +136,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
     [Fact]
     public async Task Without_TLS_and_with_require_token_for_reads_every_request_needs_the_admin_token_and_each_refusal_is_counted()
     {
-        await using var cluster = InProcessCluster.Start(1, InProcessCluster.FastBootstrap + "\nsolidb.http.require-token-for-reads = on");
+        await using var cluster = InProcessCluster.Start(1, SpecTiming.Production + "\nsolidb.http.require-token-for-reads = on");
         await AwaitConditionAsync(cluster.IsConvergedAsync, Converge);
         var node = cluster[0];
         var token = (await File.ReadAllTextAsync(Path.Combine(node.Context.Settings.DataDir, "admin-token"))).Trim();
@@ -161,7 +161,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
         Assert.Equal(node.NodeId, (await EventuallyAsync(() => with.Client.GetStatusAsync())).NodeId);
         var probe = CreateTestProbe(with.System);
         with.Client.Subscribe(probe);
-        probe.ExpectMsg<SnapshotEvent>(TimeSpan.FromSeconds(10));
+        await probe.ExpectMsgAsync<SnapshotEvent>(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -179,8 +179,8 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
             s.Client.Client.Ask<object>(SolidbClusterClient.ToService(m), TimeSpan.FromSeconds(5));
 
         owner.Client.Client.Tell(SolidbClusterClient.ToService(new SubscribeClusterEvents("shared")), events);
-        events.ExpectMsg<ClusterEventsSubscribed>(TimeSpan.FromSeconds(10));
-        events.ExpectMsg<SnapshotEvent>();
+        await events.ExpectMsgAsync<ClusterEventsSubscribed>(TimeSpan.FromSeconds(10));
+        await events.ExpectMsgAsync<SnapshotEvent>();
         var before = node.Context.Counters.Rejections[RejectionReason.NotPermitted];
 
         // Another service knows the id: it can neither renew, cancel nor take over the subscription.
@@ -191,7 +191,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
 
         // The owner's subscription is untouched: renewed, and cancelled by the owner it is gone and the id is free.
         owner.Client.Client.Tell(SolidbClusterClient.ToService(new RenewClusterEventsSubscription("shared")), events);
-        events.FishForMessage(m => m is ClusterEventsRenewed, TimeSpan.FromSeconds(5));
+        await events.FishForMessageAsync(m => m is ClusterEventsRenewed, TimeSpan.FromSeconds(5));
         owner.Client.Client.Tell(SolidbClusterClient.ToService(new UnsubscribeClusterEvents("shared")), events);
         await AwaitConditionAsync(async () => await Ask(owner, new RenewClusterEventsSubscription("shared")) is ClusterEventsUnknown, TimeSpan.FromSeconds(10));
         Assert.IsType<ClusterEventsSubscribed>(await Ask(other, new SubscribeClusterEvents("shared")));
@@ -230,7 +230,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
         }
     }
 
-    private static List<ClusterEvent> ReceiveUntil(TestProbe probe, TimeSpan within, Func<ClusterEvent, bool> done)
+    private static async Task<List<ClusterEvent>> ReceiveUntil(TestProbe probe, TimeSpan within, Func<ClusterEvent, bool> done)
     {
         var seen = new List<ClusterEvent>();
         var deadline = DateTime.UtcNow + within;
@@ -238,7 +238,7 @@ public sealed class RemoteApiSpecs(ITestOutputHelper helper) : TestKit(output: h
         {
             var left = deadline - DateTime.UtcNow;
             Assert.True(left > TimeSpan.Zero, $"not seen within {within}; saw: {string.Join(", ", seen.Select(e => e.Type))}");
-            seen.Add(probe.ExpectMsg<ClusterEvent>(left));
+            seen.Add(await probe.ExpectMsgAsync<ClusterEvent>(left));
         }
 
         return seen;

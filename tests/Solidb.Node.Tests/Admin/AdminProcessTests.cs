@@ -6,7 +6,7 @@ using Xunit;
 namespace Solidb.Node.Tests.Admin;
 
 /// <summary>The admin token against a real node: missing, wrong and right tokens, browsers, the generated file, reads.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class AdminProcessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -6,7 +6,7 @@ using Xunit;
 namespace Solidb.Node.Tests.Events;
 
 /// <summary>The event stream of a follower of a real 3-node cluster while members die and come back.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class EventStreamClusterTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

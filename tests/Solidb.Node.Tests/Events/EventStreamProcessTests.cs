@@ -7,7 +7,7 @@ using Xunit;
 namespace Solidb.Node.Tests.Events;
 
 /// <summary>The event stream's upgrade checks, limits and shutdown on a real solidb process.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class EventStreamProcessTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);

@@ -10,6 +10,8 @@ namespace Solidb.Node.Tests.Fuzz;
 /// stderr line <c>solidb: error: ...</c>; never a stack trace, never a hang. Cases with NUL or
 /// lone surrogates are left to the in-process test (exec cannot pass them).
 /// </summary>
+// In the second process collection: its processes would otherwise run beside both collections' clusters (ProcessCollection).
+[Collection(ProcessCollection.Second)]
 public sealed class CliProcessFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);

@@ -13,6 +13,8 @@ namespace Solidb.Node.Tests.Fuzz;
 /// on SIGTERM afterwards. The admin endpoints (leave, down, transfer) are fuzzed too: the fuzzer
 /// never has the admin token, so a node that leaves, is downed or exits during the run is a failure.
 /// </summary>
+// In the second process collection: its processes would otherwise run beside both collections' clusters (ProcessCollection).
+[Collection(ProcessCollection.Second)]
 public sealed partial class HttpFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private const int Workers = 2;

@@ -67,10 +67,34 @@ public sealed class CmdProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync(TimeSpan bound)
     {
         using var cts = new CancellationTokenSource(bound);
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"solidb-cmd (pid {Pid}, exited: {_process.HasExited}) did not end within {bound.TotalSeconds:F0} s; " +
+                $"stdout: {Tail(StdOut)}; stderr: {Tail(StdErr)}{SigIntHint()}");
+        }
+
         _process.WaitForExit(); // drains the redirected streams
         return _process.ExitCode;
     }
+
+    /// <summary>
+    /// A process started in the background by a shell without job control ignores SIGINT, and so
+    /// does every process it starts (POSIX keeps an ignored signal ignored across fork and exec):
+    /// then no Ctrl-C reaches solidb-cmd. Says so when it is the case in this test process.
+    /// </summary>
+    private static string SigIntHint()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0
+            ? " (SIGINT is ignored in the test process and so in solidb-cmd: run the suite in the foreground or with job control, e.g. not as `(cmd &)`)"
+            : "";
+    }
+
+    private static string Tail(string text) => text.Length > 2000 ? "..." + text[^2000..] : text;
 
     public async ValueTask DisposeAsync()
     {

@@ -18,7 +18,7 @@ namespace Solidb.Node.Tests.Hosting;
 /// stopped unasked. Akka.Hosting runs CoordinatedShutdown with ClrExitReason in both, so that
 /// reason cannot tell them apart (a forged death notice made a node exit 0 that way).
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ProcessCollection.Second)]
 public sealed class NodeHostTerminationTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);

@@ -17,46 +17,14 @@ public sealed class TransportGuardProvider : ITransportAdapterProvider
 }
 
 /// <summary>The wrapped transport, handing out guarded handles for inbound and outbound associations.</summary>
-internal sealed class GuardedTransport : Akka.Remote.Transport.Transport
+internal sealed class GuardedTransport(Akka.Remote.Transport.Transport inner, ExtendedActorSystem system, TransportGuardSetup setup)
+    : WrappingTransport(inner, system)
 {
-    private readonly Akka.Remote.Transport.Transport _inner;
-    private readonly GuardContext _context;
+    private readonly GuardContext _context = new(system, setup);
 
-    public GuardedTransport(Akka.Remote.Transport.Transport inner, ExtendedActorSystem system, TransportGuardSetup setup)
-    {
-        _inner = inner;
-        System = system;
-        Config = inner.Config;
-        SchemeIdentifier = inner.SchemeIdentifier;
-        MaximumPayloadBytes = inner.MaximumPayloadBytes;
-        _context = new GuardContext(system, setup);
-    }
+    protected override void Bound(Address address) => _context.Bound(address);
 
-    public override async Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
-    {
-        var (address, innerPromise) = await _inner.Listen().ConfigureAwait(false);
-        _context.Bound(address);
-        var promise = new TaskCompletionSource<IAssociationEventListener>();
-        _ = promise.Task.ContinueWith(
-            t => innerPromise.TrySetResult(new InboundListener(t.Result, _context)),
-            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously);
-        return (address, promise);
-    }
-
-    public override bool IsResponsibleFor(Address remote) => _inner.IsResponsibleFor(remote);
-
-    public override async Task<AssociationHandle> Associate(Address remoteAddress) =>
-        new GuardedHandle(await _inner.Associate(remoteAddress).ConfigureAwait(false), _context);
-
-    public override Task<bool> Shutdown() => _inner.Shutdown();
-
-    public override Task<bool> ManagementCommand(object message) => _inner.ManagementCommand(message);
-
-    private sealed class InboundListener(IAssociationEventListener upper, GuardContext context) : IAssociationEventListener
-    {
-        public void Notify(IAssociationEvent ev) =>
-            upper.Notify(ev is InboundAssociation inbound ? new InboundAssociation(new GuardedHandle(inbound.Association, context)) : ev);
-    }
+    protected override AssociationHandle Wrap(AssociationHandle inner) => new GuardedHandle(inner, _context);
 }
 
 /// <summary>One association: Akka writes through it unchanged; what it reads passes the connection's guard first.</summary>
@@ -68,9 +36,7 @@ internal sealed class GuardedHandle : AssociationHandle
         : base(inner.LocalAddress, inner.RemoteAddress)
     {
         _inner = inner;
-        _ = ReadHandlerSource.Task.ContinueWith(
-            t => inner.ReadHandlerSource.TrySetResult(new Filter(t.Result, inner.RemoteAddress, context)),
-            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously);
+        WrappingTransport.ForwardReads(this, inner, upper => new Filter(upper, inner.RemoteAddress, context));
     }
 
     public override bool Write(ByteString payload) => _inner.Write(payload);
