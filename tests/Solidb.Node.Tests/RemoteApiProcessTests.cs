@@ -15,13 +15,14 @@ public sealed class RemoteApiProcessTests() : TestKit(ConfigurationFactory.Parse
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// More than twice ClusterClient's response-tunnel-receive-timeout (30 s) and the node's lease
-    /// (30 s): each would have ended an idle subscription twice over.
+    /// Four times ClusterClient's response-tunnel-receive-timeout (30 s) and the node's lease (30 s).
+    /// A 65 s idle was tried (2026-12-08): one fresh-clone suite run then saw no leader change within
+    /// 60 s of the leader's kill (the other run passed); until that is understood the test keeps 2 min.
     /// </summary>
-    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(65);
+    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task A_service_stays_subscribed_through_65_idle_seconds_and_then_sees_the_leader_change()
+    public async Task A_service_stays_subscribed_through_2_idle_minutes_and_then_sees_the_leader_change()
     {
         await using var cluster = ProcessCluster.Start(3);
         await Until.True(cluster.AgreeOnOneLeaderAsync, Bound);
