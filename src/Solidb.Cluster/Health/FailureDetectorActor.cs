@@ -76,12 +76,13 @@ public sealed class FailureDetectorActor : ReceiveActor, IWithTimers
     private void OnEvaluate()
     {
         var tick = _detector.Evaluate();
+        var shareWith = tick.Verdicts.Count > 0 ? _detector.ShareWith.Select(m => Context.ActorSelection(PathAt(AddressOf(m.Address)))).ToList() : [];
         foreach (var verdict in tick.Verdicts)
         {
             var report = new HealthReport(_node.NodeId.Value, verdict.Peer.Value, verdict.Uid, verdict.Signal, verdict.DirectlyReachable, _node.Gate.Stamp());
-            foreach (var member in _detector.ShareWith)
+            foreach (var detector in shareWith)
             {
-                Context.ActorSelection(PathAt(AddressOf(member.Address))).Tell(report);
+                detector.Tell(report);
             }
         }
 

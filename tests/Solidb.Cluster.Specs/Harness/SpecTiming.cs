@@ -1,3 +1,6 @@
+using Akka.Configuration;
+using Solidb.Cluster.Configuration;
+
 namespace Solidb.Cluster.Specs.Harness;
 
 /// <summary>
@@ -30,9 +33,10 @@ public static class SpecTiming
         solidb.election.join-timeout = 7500ms
         """;
 
-    /// <summary>The heartbeat interval of <see cref="Scaled"/>.</summary>
-    public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The longest election timeout of <see cref="Scaled"/>: a leader cut off from its majority steps down within it (check-quorum).</summary>
-    public static readonly TimeSpan ElectionTimeoutMax = TimeSpan.FromMilliseconds(2250);
+    /// <summary>
+    /// The longest election timeout of <see cref="Scaled"/>, read from it (one source): a leader cut
+    /// off from its majority steps down within it (check-quorum).
+    /// </summary>
+    public static readonly TimeSpan ElectionTimeoutMax =
+        ClusterSettings.FromConfig(ConfigurationFactory.ParseString(Scaled).WithFallback(SolidbConfig.Reference)).Election.TimeoutMax;
 }
